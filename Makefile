@@ -1,0 +1,64 @@
+# Every target creates the environment from requirements.lock first, so a fresh clone needs only
+# `make run` or `make test`. The lock pins the whole stack; regenerate it with `make lock`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export UV_PYTHON_DOWNLOADS := never
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
+
+.PHONY: help install run dev test bench lint format lock demo-data clean
+
+help:
+	@echo "make run    build everything (demo data unless CSC_SOURCE_DIR is set)"
+	@echo "make test   run the whole test suite"
+	@echo "make dev    start dagster dev on the code location"
+	@echo "make bench  run the benchmark harness"
+	@echo "make lint   ruff and sqlfluff"
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# uv is itself in the lock; bootstrap it with pip, then let it sync the venv exactly.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+
+run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/python -m orchestration.run
+
+dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/python -m orchestration.prepare
+	$(BIN)/dagster dev -m orchestration.definitions
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m orchestration.bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check orchestration tests scripts
+	$(BIN)/ruff format --check orchestration tests scripts
+
+format: $(STAMP)
+	$(BIN)/ruff format orchestration tests scripts
+	$(BIN)/ruff check --fix orchestration tests scripts
+
+lock:
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements.lock
+
+demo-data: $(STAMP)
+	$(BIN)/csc-demo-data --out data/demo
+
+clean:
+	rm -rf data/warehouse.duckdb* exports dbt_project/target dbt_project/logs

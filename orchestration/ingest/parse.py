@@ -1,0 +1,108 @@
+"""Turning one text cell into a typed value by the column's kind, or a reason it cannot be.
+
+The file rules of the source contract: IDs are trimmed strings (Excel's `12.0` is `12`, leading
+zeros kept); dates are `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`, `DD/MM/YYYY` or `DD/MM/YYYY HH:MM`;
+flags are Y/N, 1/0, true/false or yes/no in any case; codes are matched ignoring case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from orchestration import extracts as x
+
+_EXCEL_INTEGER = re.compile(r"^(\d+)\.0+$")
+_ISO_DATE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$"
+)
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2,4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_FLAGS = {"y": True, "yes": True, "1": True, "true": True, "n": False, "no": False, "0": False}
+_FLAGS["false"] = False
+
+
+class CellError(ValueError):
+    """The cell's text is not a valid value of its column's kind; the message is the reason."""
+
+
+def parse_id(text: str) -> str:
+    value = text.strip()
+    match = _EXCEL_INTEGER.match(value)
+    return match.group(1) if match else value
+
+
+def parse_datetime(text: str) -> dt.datetime:
+    value = text.strip()
+    if match := _ISO_DATE.match(value):
+        year, month, day = (int(g) for g in match.group(1, 2, 3))
+    elif match := _UK_DATE.match(value):
+        day, month, year = (int(g) for g in match.group(1, 2, 3))
+        if len(match.group(3)) != 4:
+            # 05/06/18 could be 1918 or 2018 for a date of birth; refuse rather than guess.
+            raise CellError("two-digit year: write the year in full (DD/MM/YYYY)")
+    else:
+        raise CellError("not a date (expected YYYY-MM-DD or DD/MM/YYYY, optionally with HH:MM)")
+    hour, minute, second = (int(g) if g else 0 for g in match.group(4, 5, 6))
+    try:
+        return dt.datetime(year, month, day, hour, minute, second)
+    except ValueError as exc:
+        raise CellError(f"impossible date ({exc})") from None
+
+
+def parse_date(text: str) -> dt.date:
+    return parse_datetime(text).date()
+
+
+def parse_flag(text: str) -> bool:
+    try:
+        return _FLAGS[text.strip().lower()]
+    except KeyError:
+        raise CellError("not a Y/N flag") from None
+
+
+def parse_number(text: str) -> float:
+    try:
+        return float(text.strip())
+    except ValueError:
+        raise CellError("not a number") from None
+
+
+def parse_integer(text: str) -> int:
+    number = parse_number(text)
+    if not number.is_integer():
+        raise CellError("not a whole number")
+    return int(number)
+
+
+def parse_code(text: str, codes: tuple[str, ...]) -> str:
+    value = text.strip()
+    for code in codes:
+        if code.lower() == value.lower():
+            return code
+    raise CellError("unknown code")
+
+
+def parse_cell(column: x.Column, text: str | None):
+    """The typed value of a cell, None for a blank one; raises CellError with the reason."""
+    if text is None or not text.strip():
+        if column.required:
+            raise CellError("required value is blank")
+        return None
+    kind = column.kind
+    if kind == x.ID:
+        return parse_id(text)
+    if kind == x.TEXT:
+        return text.strip()
+    if kind == x.CODE:
+        return parse_code(text, column.codes or ())
+    if kind == x.DATE:
+        return parse_date(text)
+    if kind == x.DATETIME:
+        return parse_datetime(text)
+    if kind == x.FLAG:
+        return parse_flag(text)
+    if kind == x.NUMBER:
+        return parse_number(text)
+    if kind == x.INTEGER:
+        return parse_integer(text)
+    raise ValueError(f"unknown column kind {kind!r}")

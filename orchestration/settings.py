@@ -1,0 +1,48 @@
+"""Where things are: every path and setting the pipeline reads from the environment.
+
+Settings are read when a run needs them (never at import time), so `dagster dev`, the nightly
+schedule, `make run` and the tests all see the environment of the moment. Relative paths resolve
+against the repository root, whatever the working directory (interfaces.md).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+DEMO_SOURCE_DIR = "data/demo"
+
+
+def _path(variable: str, default: str) -> Path:
+    value = os.environ.get(variable) or default
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+@dataclass(frozen=True)
+class Settings:
+    source_dir: Path
+    warehouse: Path
+    export_dir: Path
+    analyst_db: Path
+    restricted_dir: Path
+    la_code: str
+    report_month: str | None
+    # True when CSC_SOURCE_DIR is unset and the pipeline runs on generated demo extracts.
+    demo: bool
+
+
+def load_settings() -> Settings:
+    return Settings(
+        source_dir=_path("CSC_SOURCE_DIR", DEMO_SOURCE_DIR),
+        warehouse=_path("CSC_WAREHOUSE", "data/warehouse.duckdb"),
+        export_dir=_path("CSC_EXPORT_DIR", "exports"),
+        analyst_db=_path("CSC_ANALYST_DB", "data/analyst.duckdb"),
+        restricted_dir=_path("CSC_RESTRICTED_DIR", "restricted"),
+        la_code=os.environ.get("CSC_LA_CODE") or "330",
+        report_month=os.environ.get("CSC_REPORT_MONTH") or None,
+        demo=not os.environ.get("CSC_SOURCE_DIR"),
+    )
