@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
+# dagster-dbt looks for the dbt executable on PATH.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: help install run dev test bench lint format lock demo-data clean
 

@@ -1,0 +1,66 @@
+{#- The months the data covers: from the month of the first contact (or referral, where the
+    extract has no contacts) to the month of the latest contact or referral. Earlier dates in the
+    extracts (referrals, plans and periods of care open when the extract starts) are history
+    carried in, not months of activity the extract covers. -#}
+with
+
+contacts as (
+
+    select min(contact_at) as first_at, max(contact_at) as last_at
+    from {{ ref('stg_csc__contacts') }}
+
+),
+
+referrals as (
+
+    select min(referral_at) as first_at, max(referral_at) as last_at
+    from {{ ref('stg_csc__referrals') }}
+
+),
+
+bounds as (
+
+    select
+        cast(date_trunc('month', coalesce(contacts.first_at, referrals.first_at)) as date)
+            as first_month,
+        cast(date_trunc('month', greatest(
+            coalesce(contacts.last_at, referrals.last_at),
+            coalesce(referrals.last_at, contacts.last_at)
+        )) as date) as last_month
+    from contacts
+    cross join referrals
+
+),
+
+months as (
+
+    select cast(month_start as date) as period_start
+    from bounds,
+        range(
+            cast(bounds.first_month as timestamp),
+            cast(bounds.last_month as timestamp) + interval 1 month,
+            interval 1 month
+        ) as spine (month_start)
+
+),
+
+final as (
+
+    select
+        months.period_start,
+        cast(last_day(months.period_start) as date) as period_end,
+        cast(
+            case
+                when month(months.period_start) >= 4
+                    then make_date(year(months.period_start), 4, 1)
+                else make_date(year(months.period_start) - 1, 4, 1)
+            end as date
+        ) as financial_year_start,
+        bounds.first_month as data_first_month,
+        bounds.last_month as data_last_month
+    from months
+    cross join bounds
+
+)
+
+select * from final

@@ -1,0 +1,83 @@
+"""One Dagster asset per source extract: read, validate and load it into `raw.<extract>`."""
+
+import datetime as dt
+
+import dagster as dg
+
+from orchestration.extracts import EXTRACTS, Extract
+from orchestration.ingest.load import load_extract
+from orchestration.ingest.readers import ExtractFileError
+from orchestration.settings import load_settings
+from orchestration.warehouse import WarehouseResource
+
+# Every step that writes the working database takes a slot of this pool; with one slot (see
+# dagster.yaml) ingest and dbt never write at the same time, even across runs.
+WAREHOUSE_POOL = "warehouse_writer"
+
+
+def _ingest_asset(extract: Extract) -> dg.AssetsDefinition:
+    key = dg.AssetKey(["raw", extract.name])
+
+    @dg.asset(
+        key=key,
+        group_name="ingest",
+        kinds={"duckdb", "pandas"},
+        pool=WAREHOUSE_POOL,
+        description=(
+            f"{extract.grain.capitalize()}: `{extract.name}` from CSC_SOURCE_DIR, validated "
+            "against the source contract. Clean rows in raw, rejected rows in audit.rejected_rows."
+        ),
+        check_specs=[
+            dg.AssetCheckSpec(
+                "rows_accounted_for",
+                asset=key,
+                description="loaded + rejected + blank = read, and raw and audit hold exactly that",
+            )
+        ],
+    )
+    def ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        settings = load_settings()
+        loaded_at = dt.datetime.now().replace(microsecond=0)
+        with warehouse.connect() as con:
+            try:
+                result = load_extract(con, extract, settings.source_dir, loaded_at)
+            except ExtractFileError as exc:
+                # The whole file is unusable: fail this extract only, with the file and column
+                # named; the other extracts' assets still run.
+                raise dg.Failure(
+                    description=str(exc),
+                    metadata={"source_file": exc.path.name, "column": exc.column or ""},
+                    allow_retries=False,
+                ) from None
+            in_raw = con.execute(f"select count(*) from raw.{extract.name}").fetchone()[0]
+            in_audit = con.execute(
+                "select count(distinct source_row) from audit.rejected_rows where extract = ?",
+                [extract.name],
+            ).fetchone()[0]
+        for warning in result.warnings:
+            context.log.warning(warning)
+        if result.rejected:
+            context.log.warning(
+                f"{extract.name}: {result.rejected} rows rejected (see audit.rejected_rows)"
+            )
+        yield dg.MaterializeResult(
+            metadata={
+                "source_file": result.source_file or "(missing: loaded as empty)",
+                "rows_read": result.read,
+                "rows_loaded": result.loaded,
+                "rows_rejected": result.rejected,
+                "rows_blank": result.blank,
+                "dagster/row_count": result.loaded,
+            }
+        )
+        yield dg.AssetCheckResult(
+            check_name="rows_accounted_for",
+            passed=result.balanced and in_raw == result.loaded and in_audit == result.rejected,
+            metadata={"in_raw": in_raw, "rejected_in_audit": in_audit},
+        )
+
+    return ingest
+
+
+def build_ingest_assets() -> list[dg.AssetsDefinition]:
+    return [_ingest_asset(extract) for extract in EXTRACTS]

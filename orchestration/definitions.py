@@ -1,0 +1,36 @@
+"""The Dagster code location: ingest assets, dbt assets with their tests as checks, the job that
+materialises everything, and the nightly schedule. `make run` executes the same job."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.assets.dbt import dbt_resource, warehouse_dbt_models
+from orchestration.assets.ingest import build_ingest_assets
+from orchestration.warehouse import WarehouseResource
+
+BUILD_JOB_NAME = "build_everything"
+
+build_everything = dg.define_asset_job(
+    BUILD_JOB_NAME,
+    selection=dg.AssetSelection.all(),
+    description="Ingest every extract, then dbt build (models and tests), then exports.",
+)
+
+nightly = dg.ScheduleDefinition(
+    name="nightly_build",
+    job=build_everything,
+    cron_schedule="0 2 * * *",
+    execution_timezone="Europe/London",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+
+defs = dg.Definitions(
+    assets=[*build_ingest_assets(), warehouse_dbt_models],
+    jobs=[build_everything],
+    schedules=[nightly],
+    resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
+    # One process per run: steps run one after another, so no two steps of a run ever hold the
+    # DuckDB write lock together.
+    executor=dg.in_process_executor,
+)
