@@ -8,12 +8,15 @@ against the repository root, whatever the working directory (interfaces.md).
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEMO_SOURCE_DIR = "data/demo"
+# The dbt of the environment running the pipeline, so PATH does not matter.
+DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
 
 
 def _path(variable: str, default: str) -> Path:

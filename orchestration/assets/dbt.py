@@ -5,23 +5,19 @@ runs unbroken from each extract file to `marts.kpi_values`; dbt tests surface as
 """
 
 import os
-import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.assets.ingest import WAREHOUSE_POOL
-from orchestration.settings import DBT_PROJECT_DIR, load_settings
+from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, load_settings
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` the manifest is rebuilt on load; `make run` and the tests build it first
 # (orchestration.prepare).
 dbt_project.prepare_if_dev()
-
-DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):

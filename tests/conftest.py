@@ -1,0 +1,80 @@
+"""Shared test helpers: run the real `build_everything` job against a folder of extracts into a
+temporary warehouse, with an ephemeral Dagster instance."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def run_build(source_dir: Path, work_dir: Path):
+    """Materialise every asset of the code location, as `make run` and the schedule do."""
+    import dagster as dg
+
+    from orchestration.prepare import prepare_dbt_manifest
+
+    warehouse = work_dir / "warehouse.duckdb"
+    with _environment(
+        CSC_SOURCE_DIR=str(source_dir),
+        CSC_WAREHOUSE=str(warehouse),
+        CSC_EXPORT_DIR=str(work_dir / "exports"),
+        CSC_ANALYST_DB=str(work_dir / "analyst.duckdb"),
+        CSC_RESTRICTED_DIR=str(work_dir / "restricted"),
+    ):
+        prepare_dbt_manifest()
+        from orchestration.definitions import BUILD_JOB_NAME, defs
+
+        job = defs.resolve_job_def(BUILD_JOB_NAME)
+        with dg.DagsterInstance.ephemeral() as instance:
+            result = job.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            )
+    return result, warehouse
+
+
+def failures(result) -> list[str]:
+    messages = []
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            messages.append(f"{event.step_key}: {error.message if error else ''}")
+    return messages
+
+
+@pytest.fixture(scope="session")
+def hand_fixture_warehouse(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("hand_small")
+    result, warehouse = run_build(FIXTURES / "hand_small", work)
+    assert result.success, failures(result)
+    return warehouse
+
+
+def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()

@@ -1,0 +1,236 @@
+"""End to end on a hand-made fixture (tests/fixtures/hand_small): every asset is materialised by
+the real job, and each KPI value is compared with a figure worked out by hand below.
+
+The fixture covers January 2017 (one contact, C00) to March 2018: that is the month spine, so
+rolling 12-month windows are complete from December 2017. The 0-17 population is Birmingham's
+(LA 330): mid-2017 = 288,082 for every month from June 2017.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import query
+
+JAN, FEB, MAR = "2018-01-31", "2018-02-28", "2018-03-31"
+
+
+def kpi(warehouse, kpi_id, period_end, period_type):
+    rows = query(
+        warehouse,
+        "select numerator, denominator, value from marts.kpi_values "
+        "where kpi_id = ? and period_end = cast(? as date) and period_type = ?",
+        [kpi_id, period_end, period_type],
+    )
+    assert len(rows) == 1, f"{kpi_id} {period_end} {period_type}: {rows}"
+    return rows[0]
+
+
+@pytest.mark.parametrize(
+    ("period_end", "expected"),
+    [
+        # January: referral 11 decided exactly 24h later (within); 12 at 24h01m (not): 1 of 2.
+        (JAN, (1, 2, 50.0)),
+        # February: 13 decided after 3h (within); 14's decision predates receipt: excluded.
+        (FEB, (1, 1, 100.0)),
+        # March: 17 (1h), 99 and 100 (1h) within; 19 took 48h: 3 of 4.
+        (MAR, (3, 4, 75.0)),
+    ],
+)
+def test_kpi_01_month(hand_fixture_warehouse, period_end, expected):
+    assert kpi(hand_fixture_warehouse, "kpi_01", period_end, "month") == pytest.approx(expected)
+
+
+def test_kpi_01_rolling_12m(hand_fixture_warehouse):
+    # April 2017 - March 2018 holds the seven decisions above: 1 + 1 + 3 within = 5 of 7.
+    assert kpi(hand_fixture_warehouse, "kpi_01", MAR, "rolling_12m") == pytest.approx(
+        (5, 7, 500 / 7)
+    )
+
+
+@pytest.mark.parametrize(
+    ("period_end", "expected"),
+    [
+        # January: 11 (P1) and 12 (P2) are first referrals: 0 of 2.
+        (JAN, (0, 2, 0.0)),
+        # February: 13 is P1's second referral within 12 months of 11; 14 is P3's first: 1 of 2.
+        (FEB, (1, 2, 50.0)),
+        # March: 17 (P5) comes exactly 12 months after 16 (15/03/2017): a re-referral; 19 (P6)
+        # comes 12 months and a day after 18: not; 99 and 100 (P7) share a datetime, so 100 is
+        # the re-referral by id: 2 of 4.
+        (MAR, (2, 4, 50.0)),
+    ],
+)
+def test_kpi_02_month(hand_fixture_warehouse, period_end, expected):
+    assert kpi(hand_fixture_warehouse, "kpi_02", period_end, "month") == pytest.approx(expected)
+
+
+def test_kpi_02_rolling_12m(hand_fixture_warehouse):
+    # April 2017 - March 2018: referrals 11, 12, 13, 14, 17, 19, 99, 100; re-referrals 13, 17,
+    # 100: 3 of 8.
+    assert kpi(hand_fixture_warehouse, "kpi_02", MAR, "rolling_12m") == pytest.approx((3, 8, 37.5))
+
+
+@pytest.mark.parametrize(
+    ("period_end", "expected"),
+    [
+        # January: A1 same day (0 working days); A2 20/11/2017 -> 25/01/2018 is 8 (Nov) + 19
+        # (Dec, less 25 and 26 Dec) + 18 (Jan, less 1 Jan) = 45, within; A3 ends a day later,
+        # 46, outside: 2 of 3.
+        (JAN, (2, 3, 200 / 3)),
+        # February: nothing authorised: no figure.
+        (FEB, (0, 0, None)),
+        # March: A6 01/02 -> 29/03 = 19 + 21 = 40, within; A5 authorised before it started is
+        # excluded: 1 of 1.
+        (MAR, (1, 1, 100.0)),
+    ],
+)
+def test_kpi_03_month(hand_fixture_warehouse, period_end, expected):
+    numerator, denominator, value = kpi(hand_fixture_warehouse, "kpi_03", period_end, "month")
+    assert (numerator, denominator) == expected[:2]
+    assert value == (pytest.approx(expected[2]) if expected[2] is not None else None)
+
+
+@pytest.mark.parametrize(
+    ("period_end", "expected"),
+    [
+        # 31 Jan: open non-NFA episodes of P1 (11), P4 (15, from 01/03/2016) and P8 (20, from
+        # 01/12/2015, closes 28/02/2018). Only P8 began on or before 31/01/2016: 1 of 3.
+        (JAN, (1, 3, 100 / 3)),
+        # 28 Feb: P8 closed on the period end, so not open; P1 (11 and 13, counted once), P3
+        # (14), P4 (15, not yet 2 years): 0 of 3.
+        (FEB, (0, 3, 0.0)),
+        # 31 Mar: P1, P3, P4, P5 (17), P6 (19); P4's 01/03/2016 is on or before 31/03/2016: 1 of 5.
+        (MAR, (1, 5, 20.0)),
+    ],
+)
+def test_kpi_04_snapshot(hand_fixture_warehouse, period_end, expected):
+    assert kpi(hand_fixture_warehouse, "kpi_04", period_end, "snapshot") == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("period_end", "expected"),
+    [
+        # January: K1, S47 started Wed 10/01, held Wed 31/01 = 15 working days: 1 of 1.
+        (JAN, (1, 1, 100.0)),
+        # March: K2 12/02 -> 06/03 = 16 (late); K3 transfer-in, clock from referral 19
+        # (14/03) -> 21/03 = 5 (within); K5 transfer-in with an S47 on 20/02, but the clock
+        # starts at its referral on 01/03/2016 (late); K4 has no S47 and no referral: excluded.
+        # 1 of 3.
+        (MAR, (1, 3, 100 / 3)),
+    ],
+)
+def test_kpi_05_month(hand_fixture_warehouse, period_end, expected):
+    assert kpi(hand_fixture_warehouse, "kpi_05", period_end, "month") == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("period_end", "count"),
+    # C00 in January 2017; C01-C03 in January 2018; C04 and C05 (written 28/02/2018) in
+    # February; C06-C09 in March. C10 (31/02/2018) is rejected at ingest and not counted.
+    [("2017-01-31", 1), (JAN, 3), (FEB, 2), (MAR, 4)],
+)
+def test_contacts(hand_fixture_warehouse, period_end, count):
+    assert kpi(hand_fixture_warehouse, "contacts", period_end, "month") == pytest.approx(
+        (count, None, count)
+    )
+
+
+@pytest.mark.parametrize(
+    ("kpi_id", "period_end", "count"),
+    [
+        # Referrals received April 2017 - March 2018: 11, 12, 13, 14, 17, 19, 99, 100.
+        ("rate_referrals", MAR, 8),
+        # March 2017 - February 2018: 16 (15/03/2017), 18 (13/03/2017), 11, 12, 13, 14.
+        ("rate_referrals", FEB, 6),
+        # Authorised April 2017 - March 2018, A5 excluded: A1, A2, A3, A6.
+        ("rate_assessments", MAR, 4),
+        ("rate_s47", MAR, 3),
+        # ICPCs held, including K4 (no clock, but it was held): K1-K5.
+        ("rate_icpc", MAR, 5),
+    ],
+)
+def test_activity_rates_per_10000(hand_fixture_warehouse, kpi_id, period_end, count):
+    assert kpi(hand_fixture_warehouse, kpi_id, period_end, "rolling_12m") == pytest.approx(
+        (count, 288082, count / 288082 * 10000)
+    )
+
+
+def test_rate_cin_uses_kpi_04_denominator(hand_fixture_warehouse):
+    # 5 children in need at 31 March 2018 (see kpi_04).
+    assert kpi(hand_fixture_warehouse, "rate_cin", MAR, "snapshot") == pytest.approx(
+        (5, 288082, 5 / 288082 * 10000)
+    )
+
+
+def test_rate_uses_the_estimate_in_force_at_the_period_end(hand_fixture_warehouse):
+    # January 2017 is before mid-2017: the mid-2016 estimate (286,450) applies; P4 and P8 are
+    # the children in need then.
+    assert kpi(hand_fixture_warehouse, "rate_cin", "2017-01-31", "snapshot") == pytest.approx(
+        (2, 286450, 2 / 286450 * 10000)
+    )
+
+
+def test_partial_rolling_windows_are_not_published(hand_fixture_warehouse):
+    # The data start in January 2017, so the first complete rolling 12 months ends December 2017.
+    rows = query(
+        hand_fixture_warehouse,
+        "select min(period_end) from marts.kpi_values where period_type = 'rolling_12m'",
+    )
+    assert str(rows[0][0]) == "2017-12-31"
+
+
+def test_every_month_of_the_spine_has_every_kpi(hand_fixture_warehouse):
+    # 15 months (Jan 2017 - Mar 2018) x the 11 KPIs of the foundation.
+    rows = query(
+        hand_fixture_warehouse,
+        "select kpi_id, count(distinct period_end) from marts.kpi_values group by 1 order by 1",
+    )
+    assert dict(rows) == {
+        k: 15
+        for k in [
+            "contacts", "kpi_01", "kpi_02", "kpi_03", "kpi_04", "kpi_05", "rate_assessments",
+            "rate_cin", "rate_icpc", "rate_referrals", "rate_s47",
+        ]
+    } | {  # rolling-only rates exist from the first complete window (Dec 2017 - Mar 2018)
+        "rate_assessments": 4, "rate_icpc": 4, "rate_referrals": 4, "rate_s47": 4,
+    }  # fmt: skip
+
+
+def test_exclusions_are_listed_with_reasons(hand_fixture_warehouse):
+    rows = query(
+        hand_fixture_warehouse,
+        "select kpi_id, record_id, cast(period_end as varchar), reason from audit.kpi_exclusions "
+        "order by kpi_id",
+    )
+    assert rows == [
+        ("kpi_01", "14", FEB, "decision recorded before the referral was received"),
+        ("kpi_03", "A5", MAR, "authorised before the assessment started"),
+        ("kpi_05", "K4", MAR, "no clock start: no linked S47 enquiry or referral with a date"),
+    ]
+
+
+def test_ingest_accounts_for_every_contact_row(hand_fixture_warehouse):
+    # 12 data rows: 10 loaded, C10's impossible date rejected, one blank row skipped.
+    log = query(
+        hand_fixture_warehouse,
+        "select rows_read, rows_loaded, rows_rejected, rows_blank from audit.ingest_log "
+        "where extract = 'ssd_contacts'",
+    )
+    assert log == [(12, 10, 1, 1)]
+    rejected = query(
+        hand_fixture_warehouse,
+        "select source_file, source_row, column_name, value from audit.rejected_rows "
+        "where extract = 'ssd_contacts'",
+    )
+    # Header is row 1, so C10 (the 12th record) is spreadsheet row 13.
+    assert rejected == [("ssd_contacts.csv", 13, "cont_contact_date", "31/02/2018 10:30")]
+
+
+def test_missing_extracts_load_as_empty(hand_fixture_warehouse):
+    rows = query(
+        hand_fixture_warehouse,
+        "select status, rows_read from audit.ingest_log where extract = 'ssd_cp_plans'",
+    )
+    assert rows == [("missing", 0)]
+    assert query(hand_fixture_warehouse, "select count(*) from raw.ssd_cp_plans") == [(0,)]
