@@ -21,6 +21,18 @@ conferences as (
 
 ),
 
+reviews as (
+
+    select * from {{ ref('fct_cla_reviews') }}
+
+),
+
+adoptions as (
+
+    select * from {{ ref('fct_adoptions') }}
+
+),
+
 exclusions as (
 
     select
@@ -46,6 +58,30 @@ exclusions as (
         exclusion_reason
     from conferences
     where exclusion_reason is not null
+    union all
+    select
+        'kpi_08',
+        review_id,
+        cast(last_day(held_on) as date),
+        exclusion_reason
+    from reviews
+    where exclusion_reason is not null
+    union all
+    select
+        'kpi_10',
+        permanence_id,
+        cast(last_day(adopted_on) as date),
+        a2_exclusion_reason
+    from adoptions
+    where a2_exclusion_reason is not null
+    union all
+    select
+        'cbp_a1',
+        permanence_id,
+        cast(last_day(adopted_on) as date),
+        a1_exclusion_reason
+    from adoptions
+    where a1_exclusion_reason is not null
 
 ),
 

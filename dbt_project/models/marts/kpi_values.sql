@@ -24,6 +24,20 @@ kpi_rows as (
     select * from {{ ref('kpi_activity_rates') }}
     union all
     select * from {{ ref('kpi_rate_cin') }}
+    union all
+    select * from {{ ref('kpi_06_repeat_cp_plans') }}
+    union all
+    select * from {{ ref('kpi_07_placement_stability') }}
+    union all
+    select * from {{ ref('kpi_08_reviews_on_time') }}
+    union all
+    select * from {{ ref('kpi_09_care_leavers_eet') }}
+    union all
+    select * from {{ ref('kpi_adoption_timeliness') }}
+    union all
+    select * from {{ ref('kpi_13_cp_plans_ending_3_months') }}
+    union all
+    select * from {{ ref('kpi_rate_cp_cla') }}
 
 ),
 

@@ -1,0 +1,113 @@
+{#- One row per looked-after review held (not cancelled), with its regulation 33 due date: the
+    first review 20 working days after the period of care began, the second 3 months after the
+    first, later ones 6 months after the previous review (Care Planning, Placement and Case Review
+    (England) Regulations 2010, reg. 33). The due date the extract records is kept beside the
+    computed one; disagreements are listed in audit.cla_data_quality. -#}
+with
+
+reviews as (
+
+    select * from {{ ref('stg_csc__cla_reviews') }}
+
+),
+
+periods as (
+
+    select period_of_care_id, person_id, started_on from {{ ref('int_cla__periods_of_care') }}
+
+),
+
+legal_statuses as (
+
+    select * from {{ ref('int_cla__legal_status_spells') }}
+
+),
+
+calendar as (
+
+    select calendar_date, is_working_day, working_day_index from {{ ref('int_calendar__days') }}
+
+),
+
+held as (
+
+    select
+        reviews.review_id,
+        reviews.period_of_care_id,
+        periods.person_id,
+        periods.started_on as period_started_on,
+        reviews.held_on,
+        reviews.recorded_due_on,
+        row_number() over (
+            partition by reviews.period_of_care_id order by reviews.held_on, reviews.review_id
+        ) as review_number,
+        lag(reviews.held_on) over (
+            partition by reviews.period_of_care_id order by reviews.held_on, reviews.review_id
+        ) as previous_review_on
+    from reviews
+    left join periods on reviews.period_of_care_id = periods.period_of_care_id
+    where reviews.held_on is not null and not coalesce(reviews.is_cancelled, false)
+
+),
+
+first_due as (
+
+    -- The 20th working day after the start: the first working day whose index is 20 more.
+    select
+        held.review_id,
+        min(due.calendar_date) as due_on
+    from held
+    inner join calendar as start_day on held.period_started_on = start_day.calendar_date
+    inner join calendar as due
+        on due.working_day_index = start_day.working_day_index + 20
+        and due.is_working_day
+    where held.review_number = 1
+    group by held.review_id
+
+),
+
+short_breaks as (
+
+    select distinct held.review_id
+    from held
+    inner join legal_statuses
+        on held.person_id = legal_statuses.person_id
+        and legal_statuses.started_on <= held.held_on
+        and held.held_on < legal_statuses.stops_on
+    where legal_statuses.is_short_break
+
+),
+
+final as (
+
+    select
+        held.review_id,
+        held.period_of_care_id,
+        held.person_id,
+        held.period_started_on,
+        held.held_on,
+        held.review_number,
+        held.previous_review_on,
+        cast(case
+            when held.review_number = 1 then first_due.due_on
+            when held.review_number = 2 then held.previous_review_on + interval 3 month
+            else held.previous_review_on + interval 6 month
+        end as date) as due_on,
+        held.recorded_due_on,
+        short_breaks.review_id is not null as is_short_break,
+        case
+            when held.period_started_on is null then 'review of an unknown period of care'
+            when held.held_on < held.period_started_on
+                then 'review held before its period of care began'
+        end as exclusion_reason
+    from held
+    left join first_due on held.review_id = first_due.review_id
+    left join short_breaks on held.review_id = short_breaks.review_id
+
+)
+
+select
+    *,
+    held_on <= due_on as is_on_time,
+    recorded_due_on is not null and recorded_due_on != due_on as due_date_disagrees
+from final
