@@ -1,9 +1,10 @@
 """End to end on a hand-made fixture (tests/fixtures/hand_small): every asset is materialised by
 the real job, and each KPI value is compared with a figure worked out by hand below.
 
-The fixture covers January 2017 (one contact, C00) to March 2018: that is the month spine, so
-rolling 12-month windows are complete from December 2017. The 0-17 population is Birmingham's
-(LA 330): mid-2017 = 288,082 for every month from June 2017.
+The fixture's first contact (C000) is in April 2015 and its last in March 2018: that is the month
+spine (36 months), so rolling 12-month windows are complete from March 2016 and the 3-year window
+only at March 2018. The 0-17 population is Birmingham's (LA 330): mid-2017 = 288,082 for every
+month from June 2017.
 """
 
 from __future__ import annotations
@@ -172,29 +173,50 @@ def test_rate_uses_the_estimate_in_force_at_the_period_end(hand_fixture_warehous
 
 
 def test_partial_rolling_windows_are_not_published(hand_fixture_warehouse):
-    # The data start in January 2017, so the first complete rolling 12 months ends December 2017.
+    # The data start in April 2015, so the first complete rolling 12 months ends March 2016, the
+    # first complete rolling 3 months June 2015, and the only complete 3 years March 2018.
     rows = query(
         hand_fixture_warehouse,
-        "select min(period_end) from marts.kpi_values where period_type = 'rolling_12m'",
+        "select period_type, cast(min(period_end) as varchar) from marts.kpi_values "
+        "group by 1 order by 1",
     )
-    assert str(rows[0][0]) == "2017-12-31"
+    assert dict(rows) == {
+        "3yr": "2018-03-31",
+        "month": "2015-04-30",
+        "rolling_12m": "2016-03-31",
+        "rolling_3m": "2015-06-30",
+        "snapshot": "2015-04-30",
+        "ytd": "2015-04-30",
+    }
 
 
 def test_every_month_of_the_spine_has_every_kpi(hand_fixture_warehouse):
-    # 15 months (Jan 2017 - Mar 2018) x the 11 KPIs of the foundation.
+    # 36 months (April 2015 - March 2018). Every month has every month/snapshot/ytd figure (the
+    # first financial year starts with the data); rolling 3 months from the 3rd month (34),
+    # rolling 12 months from the 12th (25), 3 years only in the 36th (1).
+    months = {"month": 36, "snapshot": 36, "ytd": 36, "rolling_3m": 34, "rolling_12m": 25}
+    months["3yr"] = 1
+    expected = {
+        ("contacts", "month"), ("kpi_01", "month"), ("kpi_01", "rolling_12m"),
+        ("kpi_02", "month"), ("kpi_02", "rolling_12m"), ("kpi_03", "month"),
+        ("kpi_03", "rolling_12m"), ("kpi_04", "snapshot"), ("kpi_05", "month"),
+        ("kpi_05", "rolling_12m"), ("kpi_06", "snapshot"), ("kpi_07", "snapshot"),
+        ("kpi_08", "month"), ("kpi_08", "ytd"), ("kpi_09", "month"), ("kpi_09", "ytd"),
+        ("kpi_10", "3yr"), ("kpi_10", "rolling_12m"), ("kpi_13", "month"),
+        ("kpi_13", "rolling_3m"), ("cbp_a1", "3yr"), ("rate_assessments", "rolling_12m"),
+        ("rate_cin", "snapshot"), ("rate_cla", "snapshot"), ("rate_cp", "snapshot"),
+        ("rate_icpc", "rolling_12m"), ("rate_referrals", "rolling_12m"),
+        ("rate_s47", "rolling_12m"),
+    }  # fmt: skip
     rows = query(
         hand_fixture_warehouse,
-        "select kpi_id, count(distinct period_end) from marts.kpi_values group by 1 order by 1",
+        "select kpi_id, period_type, count(distinct period_end) from marts.kpi_values "
+        "group by 1, 2",
     )
-    assert dict(rows) == {
-        k: 15
-        for k in [
-            "contacts", "kpi_01", "kpi_02", "kpi_03", "kpi_04", "kpi_05", "rate_assessments",
-            "rate_cin", "rate_icpc", "rate_referrals", "rate_s47",
-        ]
-    } | {  # rolling-only rates exist from the first complete window (Dec 2017 - Mar 2018)
-        "rate_assessments": 4, "rate_icpc": 4, "rate_referrals": 4, "rate_s47": 4,
-    }  # fmt: skip
+    found = {(k, t): n for k, t, n in rows}
+    assert expected <= set(found)
+    for key in expected:
+        assert found[key] == months[key[1]], key
 
 
 def test_exclusions_are_listed_with_reasons(hand_fixture_warehouse):
@@ -211,26 +233,26 @@ def test_exclusions_are_listed_with_reasons(hand_fixture_warehouse):
 
 
 def test_ingest_accounts_for_every_contact_row(hand_fixture_warehouse):
-    # 12 data rows: 10 loaded, C10's impossible date rejected, one blank row skipped.
+    # 13 data rows: 11 loaded, C10's impossible date rejected, one blank row skipped.
     log = query(
         hand_fixture_warehouse,
         "select rows_read, rows_loaded, rows_rejected, rows_blank from audit.ingest_log "
         "where extract = 'ssd_contacts'",
     )
-    assert log == [(12, 10, 1, 1)]
+    assert log == [(13, 11, 1, 1)]
     rejected = query(
         hand_fixture_warehouse,
         "select source_file, source_row, column_name, value from audit.rejected_rows "
         "where extract = 'ssd_contacts'",
     )
-    # Header is row 1, so C10 (the 12th record) is spreadsheet row 13.
-    assert rejected == [("ssd_contacts.csv", 13, "cont_contact_date", "31/02/2018 10:30")]
+    # Header is row 1, so C10 (the 13th record) is spreadsheet row 14.
+    assert rejected == [("ssd_contacts.csv", 14, "cont_contact_date", "31/02/2018 10:30")]
 
 
 def test_missing_extracts_load_as_empty(hand_fixture_warehouse):
     rows = query(
         hand_fixture_warehouse,
-        "select status, rows_read from audit.ingest_log where extract = 'ssd_cp_plans'",
+        "select status, rows_read from audit.ingest_log where extract = 'ssd_involvements'",
     )
     assert rows == [("missing", 0)]
-    assert query(hand_fixture_warehouse, "select count(*) from raw.ssd_cp_plans") == [(0,)]
+    assert query(hand_fixture_warehouse, "select count(*) from raw.ssd_involvements") == [(0,)]
