@@ -1,0 +1,155 @@
+{#- The scorecard: one row per KPI and month end for the KPI's headline window, with its target,
+    tolerance, status, trend, the previous-12-months comparator and benchmarks. Status rules are
+    those of kpi-definitions ("Status against target"). -#}
+with
+
+kpi_values as (
+
+    select * from {{ ref('kpi_values') }}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('kpi_catalogue') }}
+
+),
+
+benchmarks as (
+
+    select * from {{ ref('int_kpi_benchmarks') }}
+
+),
+
+headline as (
+
+    select
+        kpi_values.*,
+        catalogue.title,
+        catalogue.polarity,
+        catalogue.target,
+        catalogue.tolerance_low,
+        catalogue.tolerance_high,
+        catalogue.report_order
+    from kpi_values
+    inner join catalogue
+        on kpi_values.kpi_id = catalogue.kpi_id
+        and kpi_values.period_type = catalogue.headline_window
+
+),
+
+with_history as (
+
+    select
+        headline.*,
+        lag(headline.value) over kpi_months as previous_value,
+        lag(headline.period_end) over kpi_months as previous_period_end,
+        -- The 12 months before this one: cumulative numerator / denominator for ratios
+        -- (percentages, average days, caseloads); the monthly average for counts and rates.
+        sum(headline.numerator) over previous_12 as previous_12_months_numerator,
+        sum(headline.denominator) over previous_12 as previous_12_months_denominator,
+        avg(headline.value) over previous_12 as previous_12_months_average_value,
+        count(headline.value) over previous_12 as previous_12_months_count
+    from headline
+    window
+        kpi_months as (partition by headline.kpi_id order by headline.period_end),
+        previous_12 as (
+            partition by headline.kpi_id
+            order by headline.period_end
+            rows between 12 preceding and 1 preceding
+        )
+
+),
+
+scored as (
+
+    select
+        with_history.*,
+        case
+            -- Overlapping cumulative windows (ytd, 3 years, cohorts) do not add up; the report
+            -- shows the previous month's figure for those (previous_value).
+            when with_history.period_type in ('ytd', '3yr', 'cohort') then null
+            when with_history.previous_12_months_count < 12 then null
+            when with_history.unit = 'percent'
+                then {{ percentage('with_history.previous_12_months_numerator',
+                                   'with_history.previous_12_months_denominator') }}
+            when with_history.unit in ('days', 'cases')
+                then with_history.previous_12_months_numerator
+                / nullif(with_history.previous_12_months_denominator, 0)
+            else with_history.previous_12_months_average_value
+        end as previous_12_months_value,
+        case
+            when with_history.value is null or with_history.target is null then null
+            when with_history.polarity = 'high' and with_history.value >= with_history.target
+                then 'green'
+            when with_history.polarity = 'high'
+                and with_history.value >= with_history.tolerance_low
+                then 'amber'
+            when with_history.polarity = 'high' then 'red'
+            when with_history.polarity = 'low' and with_history.value <= with_history.target
+                then 'green'
+            when with_history.polarity = 'low'
+                and with_history.value <= with_history.tolerance_high
+                then 'amber'
+            when with_history.polarity = 'low' then 'red'
+        end as status,
+        case
+            when with_history.value is null or with_history.polarity is null then false
+            when with_history.polarity = 'high'
+                then with_history.value > with_history.tolerance_high
+            else with_history.value < with_history.tolerance_low
+        end as outlier,
+        case
+            when with_history.value is null or with_history.previous_value is null then null
+            when round(with_history.value, 6) = round(with_history.previous_value, 6)
+                then 'unchanged'
+            when with_history.polarity is null
+                then case when with_history.value > with_history.previous_value then 'up'
+                    else 'down' end
+            when (with_history.value > with_history.previous_value)
+                = (with_history.polarity = 'high')
+                then 'improving'
+            else 'declining'
+        end as trend
+    from with_history
+
+),
+
+final as (
+
+    select
+        scored.kpi_id,
+        scored.title,
+        scored.report_order,
+        scored.period_end,
+        scored.period_type,
+        scored.numerator,
+        scored.denominator,
+        scored.value,
+        scored.unit,
+        scored.target,
+        scored.tolerance_low,
+        scored.tolerance_high,
+        scored.polarity,
+        scored.status,
+        coalesce(scored.outlier, false) as outlier,
+        scored.trend,
+        scored.previous_value,
+        scored.previous_12_months_numerator,
+        scored.previous_12_months_denominator,
+        scored.previous_12_months_value,
+        case when scored.period_type = 'ytd' then scored.value end as ytd_value,
+        benchmarks.benchmark_national,
+        benchmarks.benchmark_statistical_neighbours,
+        benchmarks.benchmark_regional,
+        benchmarks.benchmark_own_la_published,
+        benchmarks.benchmark_yot_family,
+        benchmarks.benchmark_core_cities,
+        benchmarks.benchmark_period,
+        benchmarks.benchmark_source
+    from scored
+    left join benchmarks on scored.kpi_id = benchmarks.kpi_id
+
+)
+
+select * from final
