@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.assets.benchmarks import dfe_cin_benchmarks
 from orchestration.assets.dbt import dbt_resource, warehouse_dbt_models
 from orchestration.assets.ingest import build_ingest_assets
 from orchestration.warehouse import WarehouseResource
@@ -26,7 +27,7 @@ nightly = dg.ScheduleDefinition(
 )
 
 defs = dg.Definitions(
-    assets=[*build_ingest_assets(), warehouse_dbt_models],
+    assets=[*build_ingest_assets(), dfe_cin_benchmarks, warehouse_dbt_models],
     jobs=[build_everything],
     schedules=[nightly],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},

@@ -25,16 +25,20 @@ def _summary(settings: Settings) -> None:
     try:
         loads = con.execute(
             """
-            select extract, status, rows_read, rows_loaded, rows_rejected, rows_blank
+            select extract, status, rows_read, rows_loaded, rows_rejected, rows_blank, message
             from audit.ingest_log
             qualify row_number() over (partition by extract order by loaded_at desc) = 1
             order by extract
             """
         ).fetchall()
         print("\nExtracts (read = loaded + rejected + blank):")
-        for extract, status, read, loaded, rejected, blank in loads:
+        warnings = []
+        for extract, status, read, loaded, rejected, blank, message in loads:
             print(f"  {extract:28} {status:8} read {read or 0:>8,}  loaded {loaded or 0:>8,}  "
                   f"rejected {rejected or 0:>6,}  blank {blank or 0:>4,}")  # fmt: skip
+            warnings += [m for m in (message or "").split("; ") if m]
+        for warning in warnings:
+            print(f"  warning: {warning}")
         kpis, months, first, last = con.execute(
             "select count(distinct kpi_id), count(distinct period_end), min(period_end), "
             "max(period_end) from marts.kpi_values"
@@ -66,12 +70,13 @@ def main() -> int:
 
     job = defs.resolve_job_def(BUILD_JOB_NAME)
     with dg.DagsterInstance.get() as instance:
-        # Warnings (missing extracts, rejected rows) and errors only; the full event log is in
-        # the Dagster instance (DAGSTER_HOME) for `make dev` to show.
+        # The console shows dbt's progress only; failures are summarised below without stack
+        # traces, warnings are in the summary, and the full event log stays in the Dagster
+        # instance (DAGSTER_HOME) for `make dev` to show.
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
         )
     if not result.success:
         print("\nThe build did not complete. Failed steps:", file=sys.stderr)
@@ -80,8 +85,11 @@ def main() -> int:
                 error = event.step_failure_data.error
                 message = error.message.strip() if error else "(no message)"
                 print(f"  {event.step_key}: {message}", file=sys.stderr)
-        print("Earlier figures in the warehouse are unchanged where a step did not run.",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "Extracts that failed kept their previous load; dbt models built before a failure are"
+            " new, the rest are from the previous build. Details: `make dev`, Runs.",
+            file=sys.stderr,
+        )
         return 1
     _summary(settings)
     return 0

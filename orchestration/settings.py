@@ -28,6 +28,7 @@ def _path(variable: str, default: str) -> Path:
 @dataclass(frozen=True)
 class Settings:
     source_dir: Path
+    benchmarks_dir: Path
     warehouse: Path
     export_dir: Path
     analyst_db: Path
@@ -41,6 +42,8 @@ class Settings:
 def load_settings() -> Settings:
     return Settings(
         source_dir=_path("CSC_SOURCE_DIR", DEMO_SOURCE_DIR),
+        # DfE "Characteristics of children in need" main-tables workbooks, any editions.
+        benchmarks_dir=_path("CSC_BENCHMARKS_DIR", "reference/dfe"),
         warehouse=_path("CSC_WAREHOUSE", "data/warehouse.duckdb"),
         export_dir=_path("CSC_EXPORT_DIR", "exports"),
         analyst_db=_path("CSC_ANALYST_DB", "data/analyst.duckdb"),

@@ -1,6 +1,6 @@
 """DfE "Characteristics of children in need: 2017 to 2018" main tables parsed into benchmark
 figures: values checked against figures read by hand from the workbook, layout drift that must fail
-loudly, and statistical-neighbour means."""
+loudly."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from orchestration.benchmarks import (
     WorkbookLayoutError,
     parse_benchmarks_folder,
     parse_cin_workbook,
-    statistical_neighbour_averages,
 )
 
 WORKBOOK = (
@@ -309,42 +308,3 @@ def test_folder_refuses_two_editions_of_one_year(tmp_path, slim_workbook):
         parse_benchmarks_folder(tmp_path)
 
 
-# --- statistical neighbours -------------------------------------------------------------------
-
-# TEST DATA ONLY: a made-up neighbour mapping, not DfE's statistical neighbour list.
-MADE_UP_NEIGHBOURS = {"330": ["331", "332"], "841": ["330", "201"]}
-
-
-def test_neighbour_means_from_workbook(benchmarks):
-    means = statistical_neighbour_averages(benchmarks, MADE_UP_NEIGHBOURS)
-    got = means.set_index(["la_code", "measure"])
-    # C1 rates: Coventry (331) 763.4, Dudley (332) 595.5; re-referrals 20.9% and 24.6%.
-    assert got.loc[("330", "referrals_rate_per_10000"), "value"] == pytest.approx(679.45)
-    assert got.loc[("330", "re_referrals_pct"), "value"] == pytest.approx(22.75)
-    assert got.loc[("330", "re_referrals_pct"), "neighbours_used"] == 2
-    # D1 CP rate: Birmingham 41.4, City of London (201) suppressed, so one neighbour used.
-    assert got.loc[("841", "cp_rate_per_10000"), "value"] == pytest.approx(41.4)
-    assert got.loc[("841", "cp_rate_per_10000"), "neighbours_used"] == 1
-    assert got.loc[("841", "cp_rate_per_10000"), "neighbours_listed"] == 2
-    # Counts are not averaged.
-    assert not means["measure"].isin(["referrals", "population_0_17"]).any()
-
-
-def test_neighbour_means_on_made_up_table():
-    # TEST DATA ONLY: three invented LAs.
-    rows = [
-        ("la", "101", "re_referrals_pct", 10.0),
-        ("la", "102", "re_referrals_pct", 20.0),
-        ("la", "103", "re_referrals_pct", float("nan")),
-        ("la", "102", "referrals", 500.0),
-        ("england", None, "re_referrals_pct", 99.0),
-    ]
-    table = pd.DataFrame(rows, columns=["geography_level", "la_code", "measure", "value"])
-    table["period"] = "2017-18"
-    means = statistical_neighbour_averages(table, {"101": ["102", "103"], "103": ["101", "102"]})
-    assert means[["la_code", "measure", "value", "neighbours_used"]].to_dict("records") == [
-        {"la_code": "101", "measure": "re_referrals_pct", "value": 20.0, "neighbours_used": 1},
-        {"la_code": "103", "measure": "re_referrals_pct", "value": 15.0, "neighbours_used": 2},
-    ]
-    with pytest.raises(ValueError, match="own statistical neighbour"):
-        statistical_neighbour_averages(table, {"101": ["101"]})

@@ -5,7 +5,6 @@ from orchestration.benchmarks.dfe_cin import (
     WorkbookLayoutError,
     parse_benchmarks_folder,
     parse_cin_workbook,
-    statistical_neighbour_averages,
 )
 
 __all__ = [
@@ -13,5 +12,4 @@ __all__ = [
     "WorkbookLayoutError",
     "parse_benchmarks_folder",
     "parse_cin_workbook",
-    "statistical_neighbour_averages",
 ]

@@ -274,48 +274,6 @@ def parse_benchmarks_folder(folder: Path, pattern: str = "*.xlsx") -> pd.DataFra
     return combined
 
 
-def statistical_neighbour_averages(
-    benchmarks: pd.DataFrame, neighbours: dict[str, list[str]]
-) -> pd.DataFrame:
-    """Per LA, period and rate/percentage measure: the simple (unweighted) mean of its
-    neighbours' values, with how many neighbours had a value.
-
-    Counts are left out: a mean of other LAs' counts says nothing about this LA. Neighbours with a
-    suppressed (null) value are skipped, and `neighbours_used` shows it."""
-    _check_neighbour_mapping(neighbours)
-    is_ratio = benchmarks["measure"].str.endswith(("_pct", "_per_10000"))
-    keep = (benchmarks["geography_level"] == "la") & is_ratio
-    figures = benchmarks.loc[keep, ["la_code", "period", "measure", "value"]].rename(
-        columns={"la_code": "neighbour_code"}
-    )
-    pairs = pd.DataFrame(
-        [(str(la), str(n)) for la, codes in neighbours.items() for n in codes],
-        columns=["la_code", "neighbour_code"],
-    )
-    grid = pd.DataFrame({"la_code": [str(la) for la in neighbours]}).merge(
-        figures[["period", "measure"]].drop_duplicates(), how="cross"
-    )
-    joined = pairs.merge(figures, on="neighbour_code")
-    means = (
-        joined.groupby(["la_code", "period", "measure"])["value"]
-        .agg(value="mean", neighbours_used="count")
-        .reset_index()
-    )
-    out = grid.merge(means, on=["la_code", "period", "measure"], how="left")
-    out["neighbours_used"] = out["neighbours_used"].fillna(0).astype("int64")
-    out["neighbours_listed"] = out["la_code"].map({str(k): len(v) for k, v in neighbours.items()})
-    return out.sort_values(["la_code", "period", "measure"], ignore_index=True)
-
-
-def _check_neighbour_mapping(neighbours: dict[str, list[str]]) -> None:
-    for la, codes in neighbours.items():
-        codes = [str(c) for c in codes]
-        if str(la) in codes:
-            raise ValueError(f"LA {la} is listed as its own statistical neighbour")
-        if len(set(codes)) != len(codes):
-            raise ValueError(f"LA {la} has a neighbour listed twice: {codes}")
-
-
 # --- reading one sheet ------------------------------------------------------------------------
 
 

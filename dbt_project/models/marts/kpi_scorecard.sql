@@ -115,6 +115,31 @@ scored as (
 
 ),
 
+published_benchmarks as (
+
+    -- The latest published statistics at or before the period end (a year ending 31 March is
+    -- not used for months before it).
+    select
+        scored.kpi_id,
+        scored.period_end,
+        benchmarks.*
+    from scored
+    inner join benchmarks
+        on scored.kpi_id = benchmarks.kpi_id
+        and benchmarks.statistics_year_end <= scored.period_end
+    qualify row_number() over (
+        partition by scored.kpi_id, scored.period_end
+        order by benchmarks.statistics_year_end desc
+    ) = 1
+
+),
+
+printed_benchmarks as (
+
+    select * from benchmarks where statistics_year_end is null
+
+),
+
 final as (
 
     select
@@ -139,17 +164,33 @@ final as (
         scored.previous_12_months_denominator,
         scored.previous_12_months_value,
         case when scored.period_type = 'ytd' then scored.value end as ytd_value,
-        benchmarks.benchmark_national,
-        benchmarks.benchmark_statistical_neighbours,
-        benchmarks.benchmark_regional,
-        benchmarks.benchmark_own_la_published,
-        benchmarks.benchmark_yot_family,
-        benchmarks.benchmark_core_cities,
-        benchmarks.benchmark_period,
-        benchmarks.benchmark_source
+        coalesce(published.benchmark_national, printed.benchmark_national)
+            as benchmark_national,
+        coalesce(
+            published.benchmark_statistical_neighbours, printed.benchmark_statistical_neighbours
+        ) as benchmark_statistical_neighbours,
+        coalesce(published.benchmark_regional, printed.benchmark_regional) as benchmark_regional,
+        coalesce(published.benchmark_own_la_published, printed.benchmark_own_la_published)
+            as benchmark_own_la_published,
+        printed.benchmark_yot_family,
+        printed.benchmark_core_cities,
+        published.like_for_like as benchmark_like_for_like,
+        nullif(concat_ws(
+            '; ',
+            published.benchmark_source,
+            case
+                when printed.kpi_id is not null
+                    and (
+                        published.kpi_id is null
+                        or published.benchmark_statistical_neighbours is null
+                    )
+                    then printed.benchmark_source
+            end
+        ), '') as benchmark_source
     from scored
-    left join benchmarks on scored.kpi_id = benchmarks.kpi_id
-
+    left join published_benchmarks as published
+        on scored.kpi_id = published.kpi_id and scored.period_end = published.period_end
+    left join printed_benchmarks as printed on scored.kpi_id = printed.kpi_id
 )
 
 select * from final
