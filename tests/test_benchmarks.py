@@ -306,5 +306,3 @@ def test_folder_refuses_two_editions_of_one_year(tmp_path, slim_workbook):
     shutil.copy(slim_workbook, tmp_path / "b.xlsx")
     with pytest.raises(ValueError, match="more than one workbook"):
         parse_benchmarks_folder(tmp_path)
-
-

@@ -175,6 +175,8 @@ def test_rate_uses_the_estimate_in_force_at_the_period_end(hand_fixture_warehous
 def test_partial_rolling_windows_are_not_published(hand_fixture_warehouse):
     # The data start in April 2015, so the first complete rolling 12 months ends March 2016, the
     # first complete rolling 3 months June 2015, and the only complete 3 years March 2018.
+    # kpi_11's cohort (12 months ending 18 months before the period end) first lies wholly in
+    # the data at September 2017: April 2015 - March 2016.
     rows = query(
         hand_fixture_warehouse,
         "select period_type, cast(min(period_end) as varchar) from marts.kpi_values "
@@ -182,6 +184,7 @@ def test_partial_rolling_windows_are_not_published(hand_fixture_warehouse):
     )
     assert dict(rows) == {
         "3yr": "2018-03-31",
+        "cohort": "2017-09-30",
         "month": "2015-04-30",
         "rolling_12m": "2016-03-31",
         "rolling_3m": "2015-06-30",
@@ -194,8 +197,9 @@ def test_every_month_of_the_spine_has_every_kpi(hand_fixture_warehouse):
     # 36 months (April 2015 - March 2018). Every month has every month/snapshot/ytd figure (the
     # first financial year starts with the data); rolling 3 months from the 3rd month (34),
     # rolling 12 months from the 12th (25), 3 years only in the 36th (1).
+    # kpi_11's cohorts from September 2017 (7).
     months = {"month": 36, "snapshot": 36, "ytd": 36, "rolling_3m": 34, "rolling_12m": 25}
-    months["3yr"] = 1
+    months |= {"3yr": 1, "cohort": 7}
     expected = {
         ("contacts", "month"), ("kpi_01", "month"), ("kpi_01", "rolling_12m"),
         ("kpi_02", "month"), ("kpi_02", "rolling_12m"), ("kpi_03", "month"),
@@ -206,7 +210,9 @@ def test_every_month_of_the_spine_has_every_kpi(hand_fixture_warehouse):
         ("kpi_13", "rolling_3m"), ("cbp_a1", "3yr"), ("rate_assessments", "rolling_12m"),
         ("rate_cin", "snapshot"), ("rate_cla", "snapshot"), ("rate_cp", "snapshot"),
         ("rate_icpc", "rolling_12m"), ("rate_referrals", "rolling_12m"),
-        ("rate_s47", "rolling_12m"),
+        ("rate_s47", "rolling_12m"), ("kpi_11", "cohort"), ("kpi_12", "snapshot"),
+        ("kpi_12_sw", "snapshot"), ("kpi_12_tm", "snapshot"), ("kpi_14", "snapshot"),
+        ("kpi_15", "month"), ("cbp_fte", "rolling_12m"),
     }  # fmt: skip
     rows = query(
         hand_fixture_warehouse,
@@ -256,3 +262,13 @@ def test_missing_extracts_load_as_empty(hand_fixture_warehouse):
     )
     assert rows == [("missing", 0)]
     assert query(hand_fixture_warehouse, "select count(*) from raw.ssd_involvements") == [(0,)]
+
+
+def test_every_catalogue_kpi_is_in_kpi_values(hand_fixture_warehouse):
+    # The catalogue lists every id of the KPI definitions; each must be computed.
+    missing = query(
+        hand_fixture_warehouse,
+        "select kpi_id from reference.kpi_catalogue "
+        "except select kpi_id from marts.kpi_values order by 1",
+    )
+    assert missing == []

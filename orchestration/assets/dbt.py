@@ -4,7 +4,9 @@ dbt sources point at the ingest assets (`meta.dagster.asset_key` in the sources 
 runs unbroken from each extract file to `marts.kpi_values`; dbt tests surface as asset checks.
 """
 
+import json
 import os
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,6 +15,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from orchestration.assets.ingest import WAREHOUSE_POOL
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, load_settings
+from orchestration.warehouse import WarehouseResource
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` the manifest is rebuilt on load; `make run` and the tests build it first
@@ -34,6 +37,15 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
         return spec
 
 
+def dbt_test_summary(run_results: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+    """Counts of dbt results by kind (model, seed, test, unit_test) and status."""
+    counts: dict[str, Counter] = {}
+    for result in run_results.get("results", []):
+        kind = result["unique_id"].split(".", 1)[0]
+        counts.setdefault(kind, Counter())[result["status"]] += 1
+    return {kind: dict(sorted(c.items())) for kind, c in sorted(counts.items())}
+
+
 def dbt_resource() -> DbtCliResource:
     return DbtCliResource(
         project_dir=dbt_project, profiles_dir=DBT_PROJECT_DIR, dbt_executable=str(DBT_EXECUTABLE)
@@ -46,8 +58,21 @@ def dbt_resource() -> DbtCliResource:
     dagster_dbt_translator=WarehouseDbtTranslator(),
     pool=WAREHOUSE_POOL,
 )
-def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def warehouse_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+):
     # dbt runs as a subprocess and reads the warehouse path from the environment (profiles.yml);
     # set it from the same setting the ingest used, as an absolute path.
     os.environ["CSC_WAREHOUSE"] = str(load_settings().warehouse)
-    yield from dbt.cli(["build"], context=context).stream()
+    invocation = dbt.cli(["build"], context=context)
+    yield from invocation.stream()
+    # Reached only when every test of severity error passed (stream() raises otherwise): keep
+    # the test summary for the published build's meta.build_info.
+    summary = dbt_test_summary(invocation.get_artifact("run_results.json"))
+    with warehouse.connect() as con:
+        con.execute("create schema if not exists audit")
+        con.execute(
+            "create or replace table audit.dbt_build_summary as "
+            "select ? as dagster_run_id, ? as summary_json",
+            [context.run.run_id, json.dumps(summary)],
+        )

@@ -9,6 +9,7 @@ that spoils the whole file (a missing required column, UTF-16, duplicated column
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,8 @@ create table if not exists audit.ingest_log (
     rows_read bigint, rows_loaded bigint, rows_rejected bigint, rows_blank bigint,
     loaded_at timestamp
 );
+-- Added after the first release: warehouses built before it gain the column here.
+alter table audit.ingest_log add column if not exists content_sha256 varchar;
 """
 
 
@@ -80,6 +83,7 @@ class LoadResult:
     blank: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    content_sha256: str | None = None
 
     @property
     def balanced(self) -> bool:
@@ -247,6 +251,7 @@ def load_extract(
             clean, result = read_and_check(extract, path)
         for other in ignored:
             result.warnings.append(f"{other.name} ignored: {path.name} is read instead")
+        result.content_sha256 = file_sha256(path) if path else None
     except ExtractFileError as exc:
         _log(con, extract.name, exc.path.name, "failed", str(exc), None, loaded_at)
         raise
@@ -297,9 +302,20 @@ def _write(con, extract: x.Extract, clean: pd.DataFrame, result: LoadResult, loa
         raise
 
 
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _log(con, extract, source_file, status, message, result: LoadResult | None, loaded_at):
     counts = [result.read, result.loaded, result.rejected, result.blank] if result else [None] * 4
     con.execute(
-        "insert into audit.ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [extract, source_file, status, message, *counts, loaded_at],
-    )
+        "insert into audit.ingest_log (extract, source_file, status, message, rows_read, "
+        "rows_loaded, rows_rejected, rows_blank, loaded_at, content_sha256) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [extract, source_file, status, message, *counts, loaded_at,
+         result.content_sha256 if result else None],
+    )  # fmt: skip

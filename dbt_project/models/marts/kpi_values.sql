@@ -1,4 +1,6 @@
-{#- Every KPI value: one row per KPI, period end and window, with the unit from the catalogue. -#}
+{#- Every KPI value: one row per KPI, period end and window, with the unit from the catalogue and
+    the first and last day of the window (a snapshot's window is its day; kpi_11's cohort window
+    comes from its model). -#}
 with
 
 catalogue as (
@@ -7,37 +9,50 @@ catalogue as (
 
 ),
 
+windows as (
+
+    select period_end, period_type, window_start, window_end
+    from {{ ref('int_reporting_windows') }}
+
+),
+
 kpi_rows as (
 
     select * from {{ ref('kpi_01_referral_decisions') }}
-    union all
+    union all by name
     select * from {{ ref('kpi_02_re_referrals') }}
-    union all
+    union all by name
     select * from {{ ref('kpi_03_assessments_45_days') }}
-    union all
+    union all by name
     select * from {{ ref('kpi_04_cin_open_over_2_years') }}
-    union all
+    union all by name
     select * from {{ ref('kpi_05_icpcs_15_days') }}
-    union all
+    union all by name
     select * from {{ ref('kpi_contacts') }}
-    union all
+    union all by name
     select * from {{ ref('kpi_activity_rates') }}
-    union all
+    union all by name
     select * from {{ ref('kpi_rate_cin') }}
-    union all
+    union all by name
     select * from {{ ref('kpi_06_repeat_cp_plans') }}
-    union all
+    union all by name
     select * from {{ ref('kpi_07_placement_stability') }}
-    union all
+    union all by name
     select * from {{ ref('kpi_08_reviews_on_time') }}
-    union all
+    union all by name
     select * from {{ ref('kpi_09_care_leavers_eet') }}
-    union all
+    union all by name
     select * from {{ ref('kpi_adoption_timeliness') }}
-    union all
+    union all by name
     select * from {{ ref('kpi_13_cp_plans_ending_3_months') }}
-    union all
+    union all by name
     select * from {{ ref('kpi_rate_cp_cla') }}
+    union all by name
+    select * from {{ ref('kpi_workforce') }}
+    union all by name
+    select * from {{ ref('kpi_11_reoffending') }}
+    union all by name
+    select * from {{ ref('kpi_cbp_fte') }}
 
 ),
 
@@ -50,9 +65,19 @@ final as (
         cast(kpi_rows.numerator as double) as numerator,
         cast(kpi_rows.denominator as double) as denominator,
         cast(kpi_rows.value as double) as value,
-        catalogue.unit
+        catalogue.unit,
+        cast(coalesce(
+            kpi_rows.window_start,
+            windows.window_start,
+            case when kpi_rows.period_type = 'snapshot' then kpi_rows.period_end end
+        ) as date) as window_start,
+        cast(coalesce(kpi_rows.window_end, windows.window_end, kpi_rows.period_end) as date)
+            as window_end
     from kpi_rows
     left join catalogue on kpi_rows.kpi_id = catalogue.kpi_id
+    left join windows
+        on kpi_rows.period_end = windows.period_end
+        and kpi_rows.period_type = windows.period_type
 
 )
 

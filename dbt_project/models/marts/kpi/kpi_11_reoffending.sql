@@ -1,0 +1,109 @@
+{#- kpi_11: % of young people who re-offend within a year (binary). For each month end, the
+    cohort is the young people aged 10-17 whose first index outcome in the 12 calendar months
+    ending 18 months before the month end falls in that window, so their 12-month offending
+    window and 6 more months for the outcome are complete. Months whose cohort window starts
+    before the first month of data are not published (the cohort would be partial). -#}
+with
+
+outcomes as (
+
+    select * from {{ ref('fct_yj_outcomes') }}
+
+),
+
+months as (
+
+    select * from {{ ref('int_month_spine') }}
+
+),
+
+cohort_windows as (
+
+    -- d = 2018-12-31: window_end = 2017-06-30, window_start = 2016-07-01. The start is the first
+    -- day of the month 29 months before d's month (= window_end - 12 months + 1 day, without
+    -- the 29 February that day arithmetic gives after a February window end).
+    select
+        period_end,
+        cast(period_start - interval 29 month as date) as window_start,
+        cast(last_day(cast(period_start - interval 18 month as date)) as date) as window_end,
+        data_first_month
+    from months
+
+),
+
+published as (
+
+    select period_end, window_start, window_end
+    from cohort_windows
+    where window_start >= data_first_month
+
+),
+
+index_candidates as (
+
+    select
+        published.period_end,
+        outcomes.person_id,
+        outcomes.outcome_on as index_on,
+        outcomes.age_at_outcome,
+        row_number() over (
+            partition by published.period_end, outcomes.person_id
+            order by
+                outcomes.outcome_on,
+                try_cast(outcomes.yj_outcome_id as bigint) nulls last,
+                outcomes.yj_outcome_id
+        ) as index_rank
+    from published
+    inner join outcomes
+        on outcomes.is_qualifying_index_outcome
+        and outcomes.outcome_on between published.window_start and published.window_end
+
+),
+
+cohort as (
+
+    -- The index is the person's first index outcome in the window; the age test applies to it.
+    select period_end, person_id, index_on
+    from index_candidates
+    where index_rank = 1 and age_at_outcome between 10 and 17
+
+),
+
+reoffended as (
+
+    -- An offence committed after the index date and no more than 12 calendar months after it,
+    -- that reached a formal outcome no more than 18 calendar months after the index date.
+    select distinct
+        cohort.period_end,
+        cohort.person_id
+    from cohort
+    inner join outcomes as reoffences
+        on cohort.person_id = reoffences.person_id
+        and reoffences.is_qualifying_offence_outcome
+        and reoffences.offence_on > cohort.index_on
+        and reoffences.offence_on <= cast(cohort.index_on + interval 12 month as date)
+        and reoffences.outcome_on <= cast(cohort.index_on + interval 18 month as date)
+
+),
+
+final as (
+
+    select
+        'kpi_11' as kpi_id,
+        published.period_end,
+        'cohort' as period_type,
+        count(reoffended.person_id) as numerator,
+        count(cohort.person_id) as denominator,
+        {{ percentage('numerator', 'denominator') }} as value,
+        published.window_start,
+        published.window_end
+    from published
+    left join cohort on published.period_end = cohort.period_end
+    left join reoffended
+        on cohort.period_end = reoffended.period_end
+        and cohort.person_id = reoffended.person_id
+    group by published.period_end, published.window_start, published.window_end
+
+)
+
+select * from final

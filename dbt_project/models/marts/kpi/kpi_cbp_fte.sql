@@ -1,0 +1,57 @@
+{#- cbp_fte: first-time entrants to the youth justice system per 100,000 young people aged
+    10-17, over the rolling 12 months. The numerator is final; the denominator waits for a
+    sourced ONS mid-year 10-17 population seed, so denominator and value are null until then. -#}
+with
+
+outcomes as (
+
+    select * from {{ ref('fct_yj_outcomes') }}
+
+),
+
+windows as (
+
+    select * from {{ ref('int_reporting_windows') }}
+    where is_complete and period_type = 'rolling_12m'
+
+),
+
+first_time_entrants as (
+
+    -- A person's first-ever formal outcome, when they were 10-17 on its date. A person whose
+    -- first formal outcome came earlier (in or before any window) is not a first-time entrant
+    -- when a later one falls in the window.
+    select person_id, outcome_on
+    from outcomes
+    where is_first_ever_formal_outcome and age_at_outcome between 10 and 17
+
+),
+
+counted as (
+
+    select
+        windows.period_end,
+        windows.period_type,
+        count(distinct first_time_entrants.person_id) as entrants
+    from windows
+    left join first_time_entrants
+        on first_time_entrants.outcome_on between windows.window_start and windows.window_end
+    group by windows.period_end, windows.period_type
+
+),
+
+final as (
+
+    select
+        'cbp_fte' as kpi_id,
+        period_end,
+        period_type,
+        entrants as numerator,
+        -- Pending the latest ONS mid-year 10-17 population at or before the window end.
+        cast(null as double) as denominator,
+        {{ rate_per('entrants', 'cast(null as double)', 100000) }} as value
+    from counted
+
+)
+
+select * from final

@@ -1,0 +1,133 @@
+{#- kpi_12 (with the kpi_12_sw and kpi_12_tm splits), kpi_14 and kpi_15: the workforce measures
+    from the month-end workforce snapshot dated on the period end. Every measure counts qualified
+    social workers only (qualified_social_worker = Y), team managers included, as DfE's workforce
+    census counts qualified children and family social workers in those posts. -#}
+with
+
+workforce as (
+
+    select * from {{ ref('fct_workforce_month_end') }}
+
+),
+
+months as (
+
+    select period_end from {{ ref('int_month_spine') }}
+
+),
+
+kpis as (
+
+    select kpi_id, period_type
+    from (
+        values
+            ('kpi_12', 'snapshot'),
+            ('kpi_12_sw', 'snapshot'),
+            ('kpi_12_tm', 'snapshot'),
+            ('kpi_14', 'snapshot'),
+            ('kpi_15', 'month')
+    ) as ids (kpi_id, period_type)
+
+),
+
+qualified as (
+
+    select
+        snapshot_on as period_end,
+        role,
+        is_agency,
+        fte,
+        is_long_term_absent,
+        open_allocated_cases,
+        supervised_in_month
+    from workforce
+    where
+        is_qualified_social_worker
+        and role in ('social_worker', 'senior_practitioner', 'team_manager')
+
+),
+
+contributions as (
+
+    -- One row per worker and measure they count towards, with their share of the numerator and
+    -- the denominator.
+    select
+        'kpi_12' as kpi_id,
+        period_end,
+        cast(case when is_agency then fte else 0 end as double) as numerator,
+        cast(fte as double) as denominator
+    from qualified
+    union all
+    select
+        'kpi_12_sw',
+        period_end,
+        cast(case when is_agency then fte else 0 end as double),
+        cast(fte as double)
+    from qualified
+    where role in ('social_worker', 'senior_practitioner')
+    union all
+    select
+        'kpi_12_tm',
+        period_end,
+        cast(case when is_agency then fte else 0 end as double),
+        cast(fte as double)
+    from qualified
+    where role = 'team_manager'
+    union all
+    -- Case holders only: a worker with no open allocated case adds no FTE.
+    select
+        'kpi_14',
+        period_end,
+        cast(open_allocated_cases as double),
+        cast(fte as double)
+    from qualified
+    where
+        role in ('social_worker', 'senior_practitioner')
+        and not is_long_term_absent
+        and open_allocated_cases > 0
+    union all
+    select
+        'kpi_15',
+        period_end,
+        cast(case when supervised_in_month then 1 else 0 end as double),
+        cast(1 as double)
+    from qualified
+    where role in ('social_worker', 'senior_practitioner') and not is_long_term_absent
+
+),
+
+totals as (
+
+    select
+        kpis.kpi_id,
+        months.period_end,
+        kpis.period_type,
+        coalesce(sum(contributions.numerator), 0) as numerator,
+        coalesce(sum(contributions.denominator), 0) as denominator
+    from kpis
+    cross join months
+    left join contributions
+        on kpis.kpi_id = contributions.kpi_id
+        and months.period_end = contributions.period_end
+    group by kpis.kpi_id, months.period_end, kpis.period_type
+
+),
+
+final as (
+
+    select
+        kpi_id,
+        period_end,
+        period_type,
+        numerator,
+        denominator,
+        case
+            -- kpi_14 is an average caseload (cases per FTE), not a percentage.
+            when kpi_id = 'kpi_14' then numerator / nullif(denominator, 0)
+            else {{ percentage('numerator', 'denominator') }}
+        end as value
+    from totals
+
+)
+
+select * from final

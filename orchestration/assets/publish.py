@@ -1,0 +1,75 @@
+"""The last step of a build: publish the analyst database from a complete, tested build."""
+
+import datetime as dt
+import json
+
+import dagster as dg
+
+from orchestration.assets.dbt import warehouse_dbt_models
+from orchestration.assets.ingest import WAREHOUSE_POOL
+from orchestration.publish import BuildInfo, publish
+from orchestration.settings import load_settings
+from orchestration.warehouse import WarehouseResource
+
+
+@dg.asset(
+    key=["published", "analyst_database"],
+    group_name="publish",
+    kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
+    # Every dbt model and test: this runs only after `dbt build` succeeded as a whole.
+    deps=[warehouse_dbt_models],
+    description=(
+        "CSC_ANALYST_DB: marts, reporting and audit of the last complete, tested build, with "
+        "meta.build_info; written to a new file and renamed over the old one."
+    ),
+)
+def analyst_database(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    settings = load_settings()
+    stats = context.instance.get_run_stats(context.run.run_id)
+    started = dt.datetime.fromtimestamp(stats.start_time) if stats.start_time else None
+    with warehouse.connect() as con:
+        sources = [
+            dict(
+                zip(
+                    (
+                        "extract",
+                        "source_file",
+                        "content_sha256",
+                        "rows_read",
+                        "rows_loaded",
+                        "rows_rejected",
+                        "rows_blank",
+                    ),
+                    row,
+                    strict=True,
+                )
+            )  # fmt: skip
+            for row in con.execute(
+                """
+                select extract, source_file, content_sha256, rows_read, rows_loaded,
+                    rows_rejected, rows_blank
+                from audit.ingest_log
+                qualify row_number() over (partition by extract order by loaded_at desc) = 1
+                order by extract
+                """
+            ).fetchall()
+        ]
+        summary = con.execute("select summary_json from audit.dbt_build_summary").fetchone()
+    info = BuildInfo(
+        build_id=context.run.run_id,
+        started_at=started or dt.datetime.now(),
+        finished_at=dt.datetime.now().replace(microsecond=0),
+        source_dir=str(settings.source_dir),
+        sources=sources,
+        dbt_summary=json.loads(summary[0]) if summary else {},
+    )
+    checksums = publish(settings.warehouse, settings.analyst_db, info)
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(settings.analyst_db)),
+            "build_id": info.build_id,
+            "tables": len(checksums),
+            "kpi_values_checksum": checksums.get("marts.kpi_values", ""),
+        }
+    )

@@ -1,0 +1,211 @@
+"""`generate()`: build every extract of the source contract from one seed, and write them.
+
+Order of work: case journeys (referrals and everything they lead to), the front door tables,
+child protection, periods of care (and care leavers, reviews, permanence), the workforce and
+allocations, youth justice, then the person register for everyone mentioned; finally each extract
+is turned into contract text, optionally made dirty, and written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from orchestration.extracts import EXTRACTS, EXTRACTS_BY_NAME
+
+from . import (
+    allocations,
+    care_leavers,
+    child_protection,
+    faults,
+    front_door,
+    journeys,
+    looked_after,
+    permanence,
+    reviews,
+    workforce,
+    writer,
+    youth_justice,
+)
+from .calendar import Window
+from .people import People
+
+FAULTS_FILE = "_faults.json"
+# Columns holding People handles (swapped for person ids) and worker indexes (for worker ids).
+PERSON_COLUMNS = {
+    "ssd_contacts": "cont_person_id",
+    "ssd_cin_episodes": "cine_person_id",
+    "ssd_cin_assessments": "cina_person_id",
+    "ssd_s47_enquiry": "s47e_person_id",
+    "ssd_initial_cp_conference": "icpc_person_id",
+    "ssd_cp_plans": "cppl_person_id",
+    "ssd_cla_episodes": "clae_person_id",
+    "ssd_cla_placement": "clap_person_id",
+    "ssd_legal_status": "lega_person_id",
+    "ssd_permanence": "perm_person_id",
+    "ssd_involvements": "invo_person_id",
+    "ext_care_leaver_outcomes": "person_id",
+    "ext_yj_outcomes": "yj_person_id",
+}
+WORKER_TABLES = ("ssd_involvements", "ext_workforce_snapshots", "ext_supervisions")
+
+
+class ArgumentError(ValueError):
+    """An argument of `generate` is out of range (the CLI reports it without a traceback)."""
+
+
+def _check(months: int, end: str, scale: float, dirty: float, fmt: str) -> None:
+    if not re.fullmatch(r"\d{4}-\d{2}", end) or not 1 <= int(end[5:]) <= 12:
+        raise ArgumentError(f"end must be YYYY-MM, got {end!r}")
+    if months < 1:
+        raise ArgumentError("months must be at least 1")
+    if not 0 < scale <= 20:
+        raise ArgumentError("scale must be above 0 and at most 20")
+    if not 0 <= dirty <= 1:
+        raise ArgumentError("dirty must be a rate between 0 and 1")
+    if fmt not in writer.FORMATS:
+        raise ArgumentError(f"format must be one of {', '.join(writer.FORMATS)}")
+
+
+def build_frames(
+    seed: int = 42, months: int = 60, end: str = "2018-12", scale: float = 1.0, bar=None
+) -> dict[str, pd.DataFrame]:
+    """Every extract as a typed frame with the contract's columns (ids already final)."""
+
+    def step(label: str) -> None:
+        if bar is not None:
+            bar.set_postfix_str(label)
+            bar.update()
+
+    win = Window.ending(end, months)
+    people = People()
+    j = journeys.build(seed, win, scale, people)
+    step("case journeys")
+    refs = front_door.referrals(seed, win, j)
+    assessed = front_door.assessments(seed, win, j, refs)
+    contacts = front_door.contacts(seed, win, j, refs, people)
+    step("front door")
+    s47, icpc, plans = child_protection.build(seed, win, j, refs, people)
+    step("child protection")
+    plist = looked_after.periods(seed, win, j)
+    leavers = care_leavers.build(seed, win, looked_after.care_leaver_candidates(plist), people)
+    leaver_children = set(leavers["person_id"].tolist())
+    written = np.array(
+        [
+            (p.end >= win.history_start and p.start <= win.end) or p.child in leaver_children
+            for p in plist
+        ],
+        dtype=bool,
+    )
+    care = looked_after.build(seed, win, plist, written)
+    step("periods of care")
+    held = reviews.build(seed, win, care.periods)
+    perm = permanence.build(seed, win, j, plist, care)
+    step("reviews and permanence")
+    staff = workforce.workers(seed, win, scale, allocations.allocation_floor(win))
+    snaps = workforce.snapshots(win, staff)
+    supervised = workforce.supervisions(seed, win, staff, snaps)
+    involved = allocations.build(seed, win, j, staff)
+    step("workforce")
+    offending = youth_justice.build(seed, win, j, people)
+    step("youth justice")
+
+    frames = {
+        "ssd_contacts": contacts,
+        "ssd_cin_episodes": refs,
+        "ssd_cin_assessments": assessed,
+        "ssd_s47_enquiry": s47,
+        "ssd_initial_cp_conference": icpc,
+        "ssd_cp_plans": plans,
+        "ssd_cla_episodes": care.episodes,
+        "ssd_cla_placement": care.placements,
+        "ssd_legal_status": care.legal,
+        "ssd_cla_reviews": held,
+        "ssd_permanence": perm,
+        "ssd_involvements": involved,
+        "ext_workforce_snapshots": snaps,
+        "ext_supervisions": supervised,
+        "ext_care_leaver_outcomes": leavers,
+        "ext_yj_outcomes": offending,
+    }
+    used_people = np.zeros(people.count, dtype=bool)
+    for name, column in PERSON_COLUMNS.items():
+        used_people[frames[name][column].to_numpy(dtype=np.int64)] = True
+    persons, person_id = people.table(seed, used_people, win.end)
+    for name, column in PERSON_COLUMNS.items():
+        frames[name][column] = person_id[frames[name][column].to_numpy(dtype=np.int64)]
+    frames["ssd_person"] = persons
+
+    used_workers = np.zeros(len(staff), dtype=bool)
+    for name in WORKER_TABLES:
+        used_workers[frames[name]["_worker"].to_numpy(dtype=np.int64)] = True
+    profs, prof_id = workforce.professionals(seed, staff, used_workers)
+    for name in WORKER_TABLES:
+        frames[name][
+            "prof_professional_id" if name != "ssd_involvements" else "invo_professional_id"
+        ] = prof_id[frames[name]["_worker"].to_numpy()]
+    frames["ssd_professionals"] = profs
+    step("people and workers")
+    return {e.name: frames[e.name][list(e.column_names)] for e in EXTRACTS}
+
+
+def generate(
+    out_dir,
+    seed: int = 42,
+    months: int = 60,
+    end: str = "2018-12",
+    scale: float = 1.0,
+    dirty: float = 0.0,
+    fmt: str = "csv",
+    progress: bool = True,
+) -> dict[str, int]:
+    """Write one file per contract extract to `out_dir`; returns rows written per extract.
+
+    Deterministic: the same arguments give byte-identical files. With `dirty` > 0, faults are
+    injected into about that share of each extract's rows and listed in `_faults.json`.
+    """
+    _check(months, end, scale, dirty, fmt)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with tqdm(
+        total=8 + len(EXTRACTS), desc="demo extracts", unit="step", disable=not progress
+    ) as bar:
+        frames = build_frames(seed, months, end, scale, bar)
+        rows: dict[str, int] = {}
+        injected: list[dict] = []
+        for name, frame in frames.items():
+            extract = EXTRACTS_BY_NAME[name]
+            text = writer.to_text(frame, extract)
+            if dirty > 0:
+                text, records = faults.inject(seed, extract, text, dirty)
+                injected += records
+            writer.write(text, extract, out, fmt)
+            rows[name] = len(text)
+            bar.set_postfix_str(name)
+            bar.update()
+    faults_path = out / FAULTS_FILE
+    if dirty > 0:
+        summary = {
+            "seed": seed,
+            "rate": dirty,
+            "expected": faults.EXPECTED,
+            "counts": _counts(injected),
+            "faults": injected,
+        }
+        faults_path.write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n", "utf-8")
+    elif faults_path.exists():
+        faults_path.unlink()  # a clean run must not leave an earlier run's fault list behind
+    return rows
+
+
+def _counts(records: list[dict]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for record in records:
+        per = counts.setdefault(record["extract"], {})
+        per[record["fault"]] = per.get(record["fault"], 0) + 1
+    return counts
