@@ -46,9 +46,10 @@ def _summary(settings: Settings) -> None:
         print(f"\nmarts.kpi_values: {kpis} KPIs x {months} month ends ({first} to {last})")
     finally:
         con.close()
-    print(f"Warehouse: {settings.warehouse}")
-    print(f"Rejected rows: audit.rejected_rows in {settings.warehouse}")
-    print(f"Query it:  duckdb -readonly {settings.warehouse}")
+    print(f"Working warehouse: {settings.warehouse}")
+    print(f"Analyst database (published, read-only): {settings.analyst_db}")
+    print("  rejected rows: audit.rejected_rows; KPI exclusions: audit.kpi_exclusions")
+    print(f"  query it: duckdb -readonly {settings.analyst_db}")
 
 
 def main() -> int:

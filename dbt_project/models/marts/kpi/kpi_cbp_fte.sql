@@ -27,6 +27,14 @@ first_time_entrants as (
 
 ),
 
+population as (
+
+    select estimate_date, population
+    from {{ ref('population_10_17') }}
+    where la_code = '{{ var("la_code") }}'
+
+),
+
 counted as (
 
     select
@@ -40,6 +48,21 @@ counted as (
 
 ),
 
+with_population as (
+
+    -- The latest mid-year 10-17 estimate at or before the window end; none while the seed is
+    -- empty, which leaves the rate null rather than invented.
+    select
+        counted.*,
+        (
+            select arg_max(population.population, population.estimate_date)
+            from population
+            where population.estimate_date <= counted.period_end
+        ) as population_10_17
+    from counted
+
+),
+
 final as (
 
     select
@@ -47,10 +70,9 @@ final as (
         period_end,
         period_type,
         entrants as numerator,
-        -- Pending the latest ONS mid-year 10-17 population at or before the window end.
-        cast(null as double) as denominator,
-        {{ rate_per('entrants', 'cast(null as double)', 100000) }} as value
-    from counted
+        cast(population_10_17 as double) as denominator,
+        {{ rate_per('entrants', 'population_10_17', 100000) }} as value
+    from with_population
 
 )
 
