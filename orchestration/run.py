@@ -52,6 +52,20 @@ def _summary(settings: Settings) -> None:
     print(f"  query it: duckdb -readonly {settings.analyst_db}")
 
 
+def failure_messages(result) -> list[str]:
+    """One line per failed step (or a failure before any step ran), without stack traces."""
+    lines = []
+    for event in result.all_events:
+        data = event.event_specific_data
+        error = getattr(data, "error", None)
+        if event.is_step_failure:
+            message = error.message.strip() if error else "(no message)"
+            lines.append(f"{event.step_key}: {message}")
+        elif event.event_type_value == "RESOURCE_INIT_FAILURE" and error:
+            lines.append(error.message.strip())
+    return lines or ["the run failed before any step ran (see `make dev`, Runs)"]
+
+
 def main() -> int:
     settings = load_settings()
     if settings.demo:
@@ -80,17 +94,16 @@ def main() -> int:
             run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
         )
     if not result.success:
-        print("\nThe build did not complete. Failed steps:", file=sys.stderr)
-        for event in result.all_events:
-            if event.is_step_failure:
-                error = event.step_failure_data.error
-                message = error.message.strip() if error else "(no message)"
-                print(f"  {event.step_key}: {message}", file=sys.stderr)
-        print(
-            "Extracts that failed kept their previous load; dbt models built before a failure are"
-            " new, the rest are from the previous build. Details: `make dev`, Runs.",
-            file=sys.stderr,
-        )
+        print("\nThe build did not complete:", file=sys.stderr)
+        for line in failure_messages(result):
+            print(f"  {line}", file=sys.stderr)
+        if any(event.is_step_failure for event in result.all_events):
+            print(
+                "Extracts that failed kept their previous load; dbt models built before a failure"
+                " are new, the rest are from the previous build; the analyst database still holds"
+                " the last complete build. Details: `make dev`, Runs.",
+                file=sys.stderr,
+            )
         return 1
     _summary(settings)
     return 0

@@ -1,19 +1,101 @@
-"""The working DuckDB database, opened from the one setting every step shares (CSC_WAREHOUSE)."""
+"""The working DuckDB database, opened from the one setting every step shares (CSC_WAREHOUSE),
+and the build lock that keeps a second build from writing it at the same time."""
 
 from __future__ import annotations
 
+import datetime as dt
+import fcntl
+import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
 from orchestration.settings import load_settings
 
 
+class BuildLockTimeout(Exception):
+    """Another build holds the working database."""
+
+
+class BuildLock:
+    """An exclusive lock on `<warehouse>.build.lock` held for a whole build.
+
+    DuckDB allows one writing process; within a run the in-process executor runs one step at a
+    time, and this lock keeps two runs (the nightly schedule and a `make run`, say) from
+    interleaving their ingest and dbt steps. The kernel drops the lock when its process dies, so a
+    killed build never leaves a stale lock behind.
+    """
+
+    def __init__(self, warehouse: Path):
+        self.warehouse = warehouse
+        self.path = warehouse.with_name(warehouse.name + ".build.lock")
+        self._handle = None
+
+    def acquire(self, timeout_seconds: float, on_wait=None) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+")  # noqa: SIM115 - held until release()
+        deadline = time.monotonic() + timeout_seconds
+        waited = False
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = self.holder()
+                if time.monotonic() >= deadline:
+                    handle.close()
+                    raise BuildLockTimeout(
+                        f"another build is using {self.warehouse} ({holder}); gave up after "
+                        f"{timeout_seconds:g} s. Run again when it "
+                        "has finished, or set CSC_BUILD_LOCK_TIMEOUT to wait longer."
+                    ) from None
+                if not waited and on_wait:
+                    on_wait(f"waiting for another build to finish ({holder})")
+                waited = True
+                time.sleep(min(2.0, max(0.1, deadline - time.monotonic())))
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {dt.datetime.now():%Y-%m-%d %H:%M:%S}\n")
+        handle.flush()
+        self._handle = handle
+
+    def holder(self) -> str:
+        try:
+            return self.path.read_text().strip() or "unknown holder"
+        except OSError:
+            return "unknown holder"
+
+    def release(self) -> None:
+        if self._handle is not None:
+            fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+
+
 class WarehouseResource(dg.ConfigurableResource):
-    """Opens the working database for a step. The path is resolved when the step runs, so the
-    nightly schedule, `dagster dev` and `make run` use the environment of the moment."""
+    """Opens the working database for a step. The path is resolved when the run starts, so the
+    nightly schedule, `dagster dev` and `make run` use the environment of the moment; the build
+    lock is held from the start of the run to its end."""
+
+    _lock: BuildLock | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        settings = load_settings()
+        timeout = float(os.environ.get("CSC_BUILD_LOCK_TIMEOUT") or 600)
+        log = context.log.warning if context.log else None
+        lock = BuildLock(settings.warehouse)
+        lock.acquire(timeout, on_wait=log)
+        self._lock = lock
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
