@@ -7,6 +7,7 @@ import dagster as dg
 
 from orchestration.assets.benchmarks import dfe_cin_benchmarks
 from orchestration.assets.dbt import dbt_resource, warehouse_dbt_models
+from orchestration.assets.exception_lists import exception_lists
 from orchestration.assets.ingest import build_ingest_assets
 from orchestration.assets.publish import analyst_database
 from orchestration.warehouse import WarehouseResource
@@ -28,7 +29,13 @@ nightly = dg.ScheduleDefinition(
 )
 
 defs = dg.Definitions(
-    assets=[*build_ingest_assets(), dfe_cin_benchmarks, warehouse_dbt_models, analyst_database],
+    assets=[
+        *build_ingest_assets(),
+        dfe_cin_benchmarks,
+        warehouse_dbt_models,
+        analyst_database,
+        exception_lists,
+    ],
     jobs=[build_everything],
     schedules=[nightly],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},

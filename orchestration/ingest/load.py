@@ -96,6 +96,11 @@ def _normalise_header(table: RawTable, extract: x.Extract) -> list[str]:
     for name in names:
         if name and name in seen:
             raise ExtractFileError(table.path, "the column name appears more than once", name)
+        if name.startswith("_"):
+            # _source_row, _source_file and _loaded_at are the loader's own columns in raw.
+            raise ExtractFileError(
+                table.path, "column names starting with '_' are reserved for the loader", name
+            )
         seen.add(name)
     missing = [c for c in extract.required_columns if c not in seen]
     if missing:
@@ -265,7 +270,8 @@ def _write(con, extract: x.Extract, clean: pd.DataFrame, result: LoadResult, loa
         selects.append(f'cast("{column.name}" as {_SQL_TYPES[column.kind]}) as "{column.name}"')
     for name in clean.columns:
         if name != "_source_row" and name not in extract.column_names:
-            selects.append(f'cast("{name}" as varchar) as "{name}"')
+            quoted = name.replace('"', '""')  # an extra column's name is the file's, not ours
+            selects.append(f'cast("{quoted}" as varchar) as "{quoted}"')
     rejected = pd.DataFrame(
         {
             "extract": extract.name,

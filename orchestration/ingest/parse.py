@@ -8,6 +8,7 @@ flags are Y/N, 1/0, true/false or yes/no in any case; codes are matched ignoring
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 from orchestration import extracts as x
@@ -60,17 +61,26 @@ def parse_flag(text: str) -> bool:
         raise CellError("not a Y/N flag") from None
 
 
+_INT64_MAX = 2**63 - 1
+
+
 def parse_number(text: str) -> float:
     try:
-        return float(text.strip())
+        number = float(text.strip())
     except ValueError:
         raise CellError("not a number") from None
+    if not math.isfinite(number):
+        raise CellError("not a finite number")
+    return number
 
 
 def parse_integer(text: str) -> int:
     number = parse_number(text)
     if not number.is_integer():
         raise CellError("not a whole number")
+    if abs(number) > _INT64_MAX:
+        # A 64-bit column cannot hold it; without this check the load crashed (OverflowError).
+        raise CellError("whole number too large")
     return int(number)
 
 

@@ -90,7 +90,9 @@ def _read_csv(path: Path) -> RawTable:
     text = _decode(path, path.read_bytes())
     if not text.strip():
         raise ExtractFileError(path, "the file is empty: a header row is required")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: an unterminated quote is an error, not a field that silently swallows the rows after
+    # it (found by the bad-input catalogue: three rows read as one).
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
         table = RawTable(path, header)
@@ -122,8 +124,11 @@ def _cell_text(value) -> str | None:
         return None
     if isinstance(value, bool):
         return "Y" if value else "N"
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace") or None
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S") if value.time() else value.strftime("%Y-%m-%d")
+        has_time = value.time() != dt.time(0)
+        return value.strftime("%Y-%m-%d %H:%M:%S" if has_time else "%Y-%m-%d")
     if isinstance(value, dt.date):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, float):

@@ -26,7 +26,11 @@ bounds as (
         cast(date_trunc('month', greatest(
             coalesce(contacts.last_at, referrals.last_at),
             coalesce(referrals.last_at, contacts.last_at)
-        )) as date) as last_month
+        )) as date) as last_month,
+        cast(greatest(
+            coalesce(contacts.last_at, referrals.last_at),
+            coalesce(referrals.last_at, contacts.last_at)
+        ) as date) as last_date
     from contacts
     cross join referrals
 
@@ -57,7 +61,10 @@ final as (
             end as date
         ) as financial_year_start,
         bounds.first_month as data_first_month,
-        bounds.last_month as data_last_month
+        bounds.last_month as data_last_month,
+        -- A month is complete when the data reach its last day; the report pack defaults to the
+        -- latest complete month (an extract taken on 15 January reports December).
+        cast(last_day(months.period_start) as date) <= bounds.last_date as is_complete_month
     from months
     cross join bounds
 

@@ -69,7 +69,14 @@ final as (
         coalesce(snapshots.is_long_term_absent, false) as is_long_term_absent,
         snapshots.snapshot_on = last_day(snapshots.snapshot_on) as is_month_end,
         coalesce(open_cases.open_allocated_cases, 0) as open_allocated_cases,
-        supervised.professional_id is not null as supervised_in_month
+        supervised.professional_id is not null as supervised_in_month,
+        -- kpi_15's population: qualified social workers and senior practitioners at work.
+        coalesce(
+            snapshots.is_qualified_social_worker
+            and snapshots.role in ('social_worker', 'senior_practitioner')
+            and not coalesce(snapshots.is_long_term_absent, false),
+            false
+        ) as is_in_supervision_scope
     from snapshots
     left join open_cases
         on snapshots.snapshot_on = open_cases.snapshot_on

@@ -1,10 +1,10 @@
 {#- kpi_04: % of children open as children in need at the period end whose earliest open CIN
-    episode began 2 years or more before it. A child counts once. -#}
+    episode began 2 years or more before it (int_cin__open_cases_by_month). -#}
 with
 
-episodes as (
+open_cases as (
 
-    select * from {{ ref('fct_cin_episodes') }}
+    select * from {{ ref('int_cin__open_cases_by_month') }}
 
 ),
 
@@ -14,33 +14,17 @@ months as (
 
 ),
 
-open_children as (
-
-    select
-        months.period_end,
-        episodes.person_id,
-        min(episodes.started_on) as earliest_open_start
-    from months
-    inner join episodes
-        on episodes.started_on <= months.period_end
-        and (episodes.closed_on is null or episodes.closed_on > months.period_end)
-    group by months.period_end, episodes.person_id
-
-),
-
 final as (
 
     select
         'kpi_04' as kpi_id,
         months.period_end,
         'snapshot' as period_type,
-        count(open_children.person_id) filter (
-            where open_children.earliest_open_start <= months.period_end - interval 2 year
-        ) as numerator,
-        count(open_children.person_id) as denominator,
+        count(open_cases.person_id) filter (where open_cases.is_open_over_2_years) as numerator,
+        count(open_cases.person_id) as denominator,
         {{ percentage('numerator', 'denominator') }} as value
     from months
-    left join open_children on months.period_end = open_children.period_end
+    left join open_cases on months.period_end = open_cases.period_end
     group by months.period_end
 
 )

@@ -1,12 +1,12 @@
-{#- rate_cp: children on a CP plan at the period end (kpi_06's denominator) per 10,000 aged 0-17.
+{#- rate_cp: children on a CP plan at the period end (int_cp__children_on_plans_by_month, kpi_06's
+    denominator) per 10,000 aged 0-17.
     rate_cla: children looked after at the period end, short breaks (V3/V4) excluded, per 10,000.
 -#}
 with
 
-cp as (
+children_on_plans as (
 
-    select period_end, denominator as children
-    from {{ ref('kpi_06_repeat_cp_plans') }}
+    select * from {{ ref('int_cp__children_on_plans_by_month') }}
 
 ),
 
@@ -25,6 +25,15 @@ months as (
 population as (
 
     select period_end, population_0_17 from {{ ref('int_population__by_month') }}
+
+),
+
+cp as (
+
+    select months.period_end, count(children_on_plans.person_id) as children
+    from months
+    left join children_on_plans on months.period_end = children_on_plans.period_end
+    group by months.period_end
 
 ),
 

@@ -39,7 +39,8 @@ qualified as (
         fte,
         is_long_term_absent,
         open_allocated_cases,
-        supervised_in_month
+        supervised_in_month,
+        is_in_supervision_scope
     from workforce
     where
         is_qualified_social_worker
@@ -92,7 +93,7 @@ contributions as (
         cast(case when supervised_in_month then 1 else 0 end as double),
         cast(1 as double)
     from qualified
-    where role in ('social_worker', 'senior_practitioner') and not is_long_term_absent
+    where is_in_supervision_scope
 
 ),
 

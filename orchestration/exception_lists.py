@@ -1,0 +1,57 @@
+"""Exception lists for practice managers: the child-level records behind each missed measure
+(dbt model exceptions.exc_missed_measures) for one month, written as CSV files to the restricted
+folder with owner-only permissions. Never to the analyst database or the published exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import duckdb
+
+OWNER_ONLY_DIR = 0o700
+OWNER_ONLY_FILE = 0o600
+
+
+def _private_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, OWNER_ONLY_DIR)
+
+
+def write_exception_lists(
+    con: duckdb.DuckDBPyConnection, restricted_dir: Path, period_end: dt.date
+) -> dict[str, int]:
+    """One CSV per KPI for the month (`<restricted>/<YYYY-MM>/<kpi_id>.csv`), with a header even
+    when nothing was missed; returns the row count per KPI."""
+    _private_dir(restricted_dir)
+    folder = restricted_dir / f"{period_end:%Y-%m}"
+    _private_dir(folder)
+    kpis = [
+        row[0]
+        for row in con.execute(
+            "select distinct kpi_id from exceptions.exc_missed_measures "
+            "union select unnest(['kpi_01', 'kpi_02', 'kpi_03', 'kpi_04', 'kpi_05', 'kpi_06', "
+            "'kpi_07', 'kpi_08', 'kpi_09', 'kpi_13', 'kpi_15']) order by 1"
+        ).fetchall()
+    ]
+    counts = {}
+    for kpi_id in kpis:
+        target = folder / f"{kpi_id}.csv"
+        partial = folder / f".{kpi_id}.csv.writing"
+        # Created owner-only before any row is written, so the data are never world-readable.
+        partial.unlink(missing_ok=True)
+        os.close(os.open(partial, os.O_CREAT | os.O_WRONLY, OWNER_ONLY_FILE))
+        con.execute(
+            f"copy (select * from exceptions.exc_missed_measures where kpi_id = '{kpi_id}' "
+            f"and period_end = date '{period_end.isoformat()}' order by person_id, record_id) "
+            f"to '{partial}' (header, delimiter ',')"
+        )
+        os.chmod(partial, OWNER_ONLY_FILE)
+        os.replace(partial, target)
+        counts[kpi_id] = con.execute(
+            "select count(*) from exceptions.exc_missed_measures where kpi_id = ? "
+            "and period_end = ?",
+            [kpi_id, period_end],
+        ).fetchone()[0]
+    return counts

@@ -1,0 +1,568 @@
+"""The bad-input catalogue (issue #6, item 5): one malformed extract file per case, each with the
+outcome the loader owes the person who sent it.
+
+Every case is a row of `CASES`: an id, the extract, a builder that writes the file, and one of
+
+* `Fails`: the whole file is refused with `ExtractFileError`, whose message starts with the file
+  name and whose `.column` names the column at fault (None when no column is);
+* `Loads`: the file is read, with the counts worked out by hand (loaded + rejected + blank = read),
+  every rejection as (source_row, column, value, reason) with the header as row 1, and the values
+  the accepted rows were normalised to.
+
+Each `Loads` case is checked twice: through `read_and_check`, and through `load_extract` into an
+in-memory DuckDB (`raw.<extract>` row count, `audit.rejected_rows`, `_source_file`). Cases marked
+`LOADER_BUG` describe the outcome the loader should give and currently does not (strict xfail: when
+the loader is fixed they start passing and the mark must go).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from orchestration.extracts import EXTRACTS_BY_NAME
+from orchestration.ingest.load import load_extract, read_and_check
+from orchestration.ingest.readers import ExtractFileError
+
+LOADED_AT = dt.datetime(2026, 1, 1, 6, 0)
+TODAY = dt.date.today()
+TOMORROW = TODAY + dt.timedelta(days=1)
+
+BLANK = "required value is blank"
+NOT_A_DATE = "not a date (expected YYYY-MM-DD or DD/MM/YYYY, optionally with HH:MM)"
+BAD_DAY = "impossible date (day is out of range for month)"
+BAD_MONTH = "impossible date (month must be in 1..12)"
+TWO_DIGIT_YEAR = "two-digit year: write the year in full (DD/MM/YYYY)"
+FUTURE = "date in the future or before 1900"
+UTF16 = "the file is UTF-16 encoded; save it as CSV UTF-8 and reload"
+MISSING = "required column missing"
+
+
+class _Anything:
+    """Matches any value: for a reason text the loader does not produce yet (LOADER_BUG cases)."""
+
+    def __eq__(self, other):
+        return True
+
+    def __repr__(self):
+        return "ANY"
+
+
+ANY = _Anything()
+
+
+# --- expected outcomes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fails:
+    """The file is refused: `ExtractFileError` naming the file, `message` in its text."""
+
+    message: str
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class Loads:
+    """The file is read: counts by hand, every rejection, and normalised values of loaded rows."""
+
+    read: int
+    loaded: int
+    rejected: int
+    blank: int
+    rejections: tuple[tuple[int, str | None, str | None, str], ...] = ()
+    values: dict[str, list] = field(default_factory=dict)
+
+    def __post_init__(self):
+        # The hand count must itself add up, and name one rejected row per rejected count.
+        assert self.loaded + self.rejected + self.blank == self.read, self
+        assert len({r[0] for r in self.rejections}) == self.rejected, self
+
+
+Builder = Callable[[Path, str], Path]
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    extract: str
+    build: Builder  # (folder, extract name) -> the file it wrote, named `<extract>.<suffix>`
+    expected: Fails | Loads
+    bug: str | None = None  # a loader bug: the case is a strict xfail until it is fixed ...
+    fails_with: type[BaseException] | None = None  # ... failing with this exception only
+
+
+# --- file builders -------------------------------------------------------------------------------
+
+
+def csv_file(*lines: str, encoding: str = "utf-8") -> Builder:
+    """`<extract>.csv` holding the lines (header first), each ended by a newline."""
+
+    def build(folder: Path, extract: str) -> Path:
+        path = folder / f"{extract}.csv"
+        path.write_bytes("".join(line + "\n" for line in lines).encode(encoding))
+        return path
+
+    return build
+
+
+def raw_file(data: bytes, suffix: str = ".csv") -> Builder:
+    def build(folder: Path, extract: str) -> Path:
+        path = folder / f"{extract}{suffix}"
+        path.write_bytes(data)
+        return path
+
+    return build
+
+
+def xlsx_file(*sheets: tuple[str, list[list]]) -> Builder:
+    """`<extract>.xlsx` with the given (title, rows) sheets, in order."""
+
+    def build(folder: Path, extract: str) -> Path:
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        workbook.remove(workbook.active)
+        for title, rows in sheets:
+            sheet = workbook.create_sheet(title)
+            for row in rows:
+                sheet.append(row)
+        path = folder / f"{extract}.xlsx"
+        workbook.save(path)
+        return path
+
+    return build
+
+
+def parquet_file(columns: Callable[[], dict]) -> Builder:
+    """`<extract>.parquet` from a dict of column name -> list or pyarrow array (built lazily)."""
+
+    def build(folder: Path, extract: str) -> Path:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path = folder / f"{extract}.parquet"
+        pq.write_table(pa.table(columns()), path)
+        return path
+
+    return build
+
+
+def _binary_id_columns() -> dict:
+    import pyarrow as pa
+
+    return {
+        "cont_contact_id": pa.array([b"12"], pa.binary()),
+        "cont_person_id": ["P1"],
+        "cont_contact_date": ["2018-01-02"],
+    }
+
+
+# --- headers used by several cases ---------------------------------------------------------------
+
+PERSON = "pers_person_id,pers_sex,pers_dob,pers_expected_dob,pers_death_date"
+CONTACTS = "cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_code"
+ASSESSMENTS = (
+    "cina_assessment_id,cina_person_id,cina_referral_id,cina_assessment_start_date,"
+    "cina_assessment_auth_date,cina_assessment_team"
+)
+CP_PLANS = (
+    "cppl_cp_plan_id,cppl_person_id,cppl_cp_plan_start_date,cppl_cp_plan_end_date,"
+    "cppl_cp_plan_initial_category,cppl_cp_plan_ola"
+)
+EPISODES = (
+    "clae_cla_episode_id,clae_person_id,clae_cla_id,clae_cla_episode_start_date,"
+    "clae_cla_episode_start_reason,clae_cla_episode_ceased_date,clae_cla_episode_ceased_reason"
+)
+PLACEMENTS = (
+    "clap_cla_placement_id,clap_cla_id,clap_person_id,clap_cla_placement_start_date,"
+    "clap_cla_placement_end_date,clap_cla_placement_type,clap_cla_placement_provider"
+)
+WORKFORCE = "snapshot_date,prof_professional_id,role,qualified_social_worker,agency_worker,fte"
+LEAVERS = "person_id,date_of_birth,birthday_age,in_touch,accommodation"
+YJ = "yj_outcome_id,yj_person_id,date_of_birth,offence_date,outcome_date,outcome_type"
+
+
+def ts(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text)
+
+
+# --- the catalogue -------------------------------------------------------------------------------
+
+CASES: list[Case] = [
+    # ---- encodings and empty files ----
+    Case("utf16_with_bom", "ssd_cla_episodes",
+         csv_file(EPISODES, "E1,P1,C1,2020-01-01,S,,", encoding="utf-16"),
+         Fails(UTF16)),
+    Case("utf16le_without_bom", "ext_yj_outcomes",
+         csv_file(YJ, "1,Y1,2002-01-01,2018-01-01,2018-02-01,other", encoding="utf-16-le"),
+         Fails(UTF16)),
+    # Excel on Windows "CSV": en dash and e-acute are cp1252 bytes 0x96 and 0xE9.
+    Case("cp1252_file", "ssd_cla_placement",
+         csv_file(PLACEMENTS, "PL1,C1,P1,2020-01-01,,U1,Café Fostering – North",
+                  encoding="cp1252"),
+         Loads(1, 1, 0, 0, values={"clap_cla_placement_provider": ["Café Fostering – North"]})),
+    # "CSV UTF-8" from Excel starts with a BOM; it must not stick to the first column name.
+    Case("utf8_bom", "ssd_person",
+         csv_file(PERSON, "P1,F,2010-05-01,,", "P2,m,,2030-01-01,", encoding="utf-8-sig"),
+         Loads(2, 2, 0, 0, values={"pers_person_id": ["P1", "P2"], "pers_sex": ["F", "M"]})),
+    Case("header_only", "ssd_cp_plans", csv_file(CP_PLANS), Loads(0, 0, 0, 0)),
+    Case("empty_file", "ext_workforce_snapshots", raw_file(b""),
+         Fails("the file is empty: a header row is required")),
+    # ---- the header ----
+    Case("missing_required_column", "ssd_cla_episodes",
+         csv_file("clae_cla_episode_id,clae_person_id,clae_cla_episode_start_date,"
+                  "clae_cla_episode_start_reason",
+                  "E1,P1,2020-01-01,S"),
+         Fails(MISSING, "clae_cla_id")),
+    # A European-locale Excel saves with semicolons: one column, every required one missing.
+    Case("semicolon_delimited", "ssd_contacts",
+         csv_file("cont_contact_id;cont_person_id;cont_contact_date", "C1;P1;2018-01-02"),
+         Fails(MISSING, "cont_contact_id, cont_person_id, cont_contact_date")),
+    # Extra columns are kept in raw (named as the header has them, trimmed and lower-cased).
+    Case("extra_columns", "ssd_cp_plans",
+         csv_file(CP_PLANS + ",local_note, Worker Name ",
+                  "CP1,P1,2020-01-01,,NEG,N, check , A Smith"),
+         Loads(1, 1, 0, 0, values={"local_note": ["check"], "worker name": ["A Smith"]})),
+    # Two columns that differ only in case and spacing are the same column.
+    Case("duplicated_column_names", "ssd_cin_assessments",
+         csv_file(ASSESSMENTS + ", CINA_Assessment_Team", "A1,P1,,2020-01-01,,Team A,Team B"),
+         Fails("the column name appears more than once", "cina_assessment_team")),
+    Case("required_column_case_and_spacing", "ext_care_leaver_outcomes",
+         csv_file(" PERSON_ID ,Date_Of_Birth,  birthday_age,IN_TOUCH",
+                  "CL1,2003-04-05,18,yes"),
+         Loads(1, 1, 0, 0, values={"person_id": ["CL1"], "in_touch": ["YES"]})),
+    # ---- identifiers ----
+    Case("blank_id", "ssd_cin_assessments",
+         csv_file(ASSESSMENTS, "   ,P1,,2020-01-01,,", "A2,P2,,2020-01-02,,"),
+         Loads(2, 1, 1, 0, rejections=((2, "cina_assessment_id", "   ", BLANK),),
+               values={"cina_assessment_id": ["A2"]})),
+    Case("whitespace_padded_id", "ssd_person",
+         csv_file(PERSON, "  P001\t,F,2010-05-01,,", '" P002 ",M,2011-06-01,,'),
+         Loads(2, 2, 0, 0, values={"pers_person_id": ["P001", "P002"]})),
+    # Excel's "12.0" is the ID 12; leading zeros are part of an ID and are kept.
+    Case("excel_float_id", "ssd_cla_placement",
+         csv_file(PLACEMENTS, "12.0,7.0,P1,2020-01-01,,U1,", "0012.00,007,P2,2020-01-01,,U1,"),
+         Loads(2, 2, 0, 0, values={"clap_cla_placement_id": ["12", "0012"],
+                                   "clap_cla_id": ["7", "007"]})),
+    # ---- codes and flags ----
+    Case("unknown_code", "ssd_cla_placement",
+         csv_file(PLACEMENTS, "PL1,C1,P1,2020-01-01,,Z9,", "PL2,C2,P2,2020-01-01,, k1 ,"),
+         Loads(2, 1, 1, 0, rejections=((2, "clap_cla_placement_type", "Z9", "unknown code"),),
+               values={"clap_cla_placement_type": ["K1"]})),
+    Case("flag_yes_in_lowercase", "ssd_cp_plans",
+         csv_file(CP_PLANS, "CP1,P1,2020-01-01,,NEG,yes", "CP2,P2,2020-01-01,,emo,NO",
+                  "CP3,P3,2020-01-01,,PHY,y"),
+         Loads(3, 3, 0, 0, values={"cppl_cp_plan_ola": [True, False, True],
+                                   "cppl_cp_plan_initial_category": ["NEG", "EMO", "PHY"]})),
+    # ---- dates ----
+    Case("impossible_date_31_02", "ssd_cp_plans",
+         csv_file(CP_PLANS, "CP1,P1,31/02/2019,,NEG,N", "CP2,P2,2019-01-01,2019-02-29,NEG,N",
+                  "CP3,P3,29/02/2020,,NEG,N"),
+         Loads(3, 1, 2, 0,
+               rejections=((2, "cppl_cp_plan_start_date", "31/02/2019", BAD_DAY),
+                           (3, "cppl_cp_plan_end_date", "2019-02-29", BAD_DAY)),
+               values={"cppl_cp_plan_start_date": [ts("2020-02-29")]})),
+    # 05/06/18 could be 1918 or 2018 for a date of birth: refused, not guessed.
+    Case("two_digit_year", "ssd_person",
+         csv_file(PERSON, "P1,F,05/06/18,,", "P2,F,05/06/2018,,"),
+         Loads(2, 1, 1, 0, rejections=((2, "pers_dob", "05/06/18", TWO_DIGIT_YEAR),),
+               values={"pers_dob": [ts("2018-06-05")]})),
+    Case("not_a_date_at_all", "ext_yj_outcomes",
+         csv_file(YJ, "1,Y1,2002-01-01,last week,2018-02-01,other"),
+         Loads(1, 0, 1, 0, rejections=((2, "offence_date", "last week", NOT_A_DATE),))),
+    # End before start rejects the row; ending on the start day is fine.
+    Case("reversed_start_end", "ssd_cla_placement",
+         csv_file(PLACEMENTS, "PL1,C1,P1,2020-03-05,2020-03-01,U1,",
+                  "PL2,C2,P2,2020-03-05,05/03/2020,U1,"),
+         Loads(2, 1, 1, 0,
+               rejections=((2, "clap_cla_placement_end_date", "2020-03-01",
+                            "before the start date"),),
+               values={"clap_cla_placement_id": ["PL2"]})),
+    # Today is accepted, tomorrow cannot have happened yet.
+    Case("future_date", "ssd_cin_assessments",
+         csv_file(ASSESSMENTS, f"A1,P1,,{TOMORROW.isoformat()},,", f"A2,P2,,{TODAY.isoformat()},,"),
+         Loads(2, 1, 1, 0,
+               rejections=((2, "cina_assessment_start_date", TOMORROW.isoformat(), FUTURE),),
+               values={"cina_assessment_id": ["A2"]})),
+    Case("uk_datetime_with_time", "ssd_contacts",
+         csv_file(CONTACTS, "C1,P1,05/01/2018 09:30,", "C2,P1,2018-01-06T14:05:30,"),
+         Loads(2, 2, 0, 0, values={"cont_contact_date": [ts("2018-01-05 09:30"),
+                                                         ts("2018-01-06 14:05:30")]})),
+    # ---- rows ----
+    # Both copies are rejected, whatever their date format or padding: the analyst must choose.
+    Case("duplicate_key", "ext_workforce_snapshots",
+         csv_file(WORKFORCE, "31/01/2024,W1,social_worker,Y,N,1",
+                  "2024-02-29,W1,social_worker,Y,N,1", "2024-01-31, W1 ,team_manager,Y,N,0.5"),
+         Loads(3, 1, 2, 0,
+               rejections=((2, "snapshot_date, prof_professional_id", "2024-01-31, W1",
+                            "duplicate key: 2 rows share it (rows 2, 4)"),
+                           (4, "snapshot_date, prof_professional_id", "2024-01-31, W1",
+                            "duplicate key: 2 rows share it (rows 2, 4)")),
+               values={"snapshot_date": [ts("2024-02-29")]})),
+    # Person P999 is in no ssd_person file. The loader sees one file at a time, so the contact is
+    # loaded; the orphan is reported later by the dbt relationships test (severity warn).
+    Case("orphan_foreign_key", "ssd_contacts",
+         csv_file(CONTACTS, "C1,P999,2018-01-02,"),
+         Loads(1, 1, 0, 0, values={"cont_person_id": ["P999"]})),
+    # A surplus non-blank field means the row cannot be lined up with the header; surplus empty
+    # fields (a trailing comma) are harmless.
+    Case("too_many_fields", "ssd_cin_assessments",
+         csv_file(ASSESSMENTS, "A1,P1,,2020-01-01,,Team A,oops", "A2,P2,,2020-01-01,,Team A,,"),
+         Loads(2, 1, 1, 0, rejections=((2, None, None, "row has 7 fields but the header has 6"),),
+               values={"cina_assessment_id": ["A2"]})),
+    # A quoted newline stays in its field and does not start a row: the bad record is row 3.
+    Case("quoted_newlines", "ext_care_leaver_outcomes",
+         csv_file(LEAVERS, 'CL1,2003-04-05,18,YES,"Flat 2\nHigh Street"',
+                  "CL2,2003-04-05,18,LOST,"),
+         Loads(2, 1, 1, 0, rejections=((3, "in_touch", "LOST", "unknown code"),),
+               values={"accommodation": ["Flat 2\nHigh Street"]})),
+    Case("entirely_blank_rows", "ssd_cla_episodes",
+         csv_file(EPISODES, ",,,,,,", "", "E1,P1,C1,2020-01-01,S,,", "  , ,\t,,,,"),
+         Loads(4, 1, 0, 3, values={"clae_cla_episode_id": ["E1"]})),
+    # ---- extract rules ----
+    Case("fte_out_of_range", "ext_workforce_snapshots",
+         csv_file(WORKFORCE, "2024-01-31,W1,other,N,N,1.6", "2024-01-31,W2,other,N,N,-0.1",
+                  "2024-01-31,W3,other,N,N,1.5", "2024-01-31,W4,other,N,N,0"),
+         Loads(4, 2, 2, 0,
+               rejections=((2, "fte", "1.6", "above the allowed maximum 1.5"),
+                           (3, "fte", "-0.1", "below the allowed minimum 0")),
+               values={"fte": [1.5, 0.0]})),
+    Case("snapshot_not_a_month_end", "ext_workforce_snapshots",
+         csv_file(WORKFORCE, "2024-02-28,W1,other,N,N,1", "29/02/2024,W2,other,N,N,1"),
+         Loads(2, 1, 1, 0, rejections=((2, "snapshot_date", "2024-02-28", "not a month end"),),
+               values={"prof_professional_id": ["W2"]})),
+    # OC3 is collected at birthdays 17 to 21; "18.0" is a whole number, 17.5 is not.
+    Case("birthday_age_out_of_range", "ext_care_leaver_outcomes",
+         csv_file(LEAVERS, "CL1,2003-04-05,16,YES,", "CL2,2003-04-05,22,YES,",
+                  "CL3,2003-04-05,18.0,YES,", "CL4,2003-04-05,17.5,YES,"),
+         Loads(4, 1, 3, 0,
+               rejections=((2, "birthday_age", "16", "below the allowed minimum 17"),
+                           (3, "birthday_age", "22", "above the allowed maximum 21"),
+                           (5, "birthday_age", "17.5", "not a whole number")),
+               values={"birthday_age": [18]})),
+    Case("cla_episode_without_start_reason", "ssd_cla_episodes",
+         csv_file(EPISODES, "E1,P1,C1,2020-01-01,,,", "E2,P2,C2,2020-01-01,l,,"),
+         Loads(2, 1, 1, 0,
+               rejections=((2, "clae_cla_episode_start_reason", None, BLANK),),
+               values={"clae_cla_episode_start_reason": ["L"]})),
+    # An expected date of birth alone is enough (an unborn child), and may be in the future.
+    Case("person_without_any_birth_date", "ssd_person",
+         csv_file(PERSON, "P1,F,,,", f"P2,U,,{TOMORROW.isoformat()},"),
+         Loads(2, 1, 1, 0,
+               rejections=((2, "pers_dob", None,
+                            "neither date of birth nor expected date of birth given"),),
+               values={"pers_person_id": ["P2"]})),
+    Case("death_before_birth", "ssd_person",
+         csv_file(PERSON, "P1,F,2010-05-01,,2009-01-01", "P2,F,2010-05-01,,2010-05-01"),
+         Loads(2, 1, 1, 0,
+               rejections=((2, "pers_death_date", "2009-01-01", "before the date of birth"),),
+               values={"pers_person_id": ["P2"]})),
+    # ---- xlsx ----
+    Case("xlsx_data_on_second_sheet", "ssd_cla_placement",
+         xlsx_file(("Sheet1", []),
+                   ("Data", [PLACEMENTS.split(","),
+                             ["PL1", "C1", "P1", "2020-01-01", None, "U1"]])),
+         Fails("the first sheet 'Sheet1' is empty: data must be on the first sheet")),
+    Case("xlsx_cover_note_before_data", "ssd_legal_status",
+         xlsx_file(("Cover", [["Legal status extract produced 01/01/2026 by MI team"]]),
+                   ("Data", [["lega_legal_status_id", "lega_person_id", "lega_legal_status",
+                              "lega_legal_status_start_date"], ["L1", "P1", "C2", "2020-01-01"]])),
+         Fails(MISSING, "lega_legal_status_id, lega_person_id, lega_legal_status, "
+                        "lega_legal_status_start_date")),
+    Case("xlsx_values_beyond_headings", "ssd_cp_plans",
+         xlsx_file(("Plans", [["cppl_cp_plan_id", "cppl_person_id", "cppl_cp_plan_start_date"],
+                              ["CP1", "P1", dt.datetime(2020, 1, 1), "stray note"],
+                              [12.0, "P2", dt.datetime(2020, 1, 2)]])),
+         Loads(2, 1, 1, 0, rejections=((2, None, None, "row has values beyond the 3 headings"),),
+               values={"cppl_cp_plan_id": ["12"]})),
+    Case("xlsx_that_is_not_a_workbook", "ssd_cp_plans",
+         raw_file(b"cppl_cp_plan_id,cppl_person_id\nCP1,P1\n", ".xlsx"),
+         Fails("not a readable xlsx workbook")),
+    # ---- Parquet ----
+    # Dates written as yyyymmdd integers reach the parser as "20020101" and are rejected by column.
+    Case("parquet_date_as_integers", "ext_yj_outcomes",
+         parquet_file(lambda: {
+             "yj_outcome_id": ["1", "2"], "yj_person_id": ["Y1", "Y2"],
+             "date_of_birth": [20020101, None], "offence_date": ["2018-01-01", "2018-01-01"],
+             "outcome_date": [dt.date(2018, 2, 1), dt.date(2018, 2, 1)],
+             "outcome_type": ["other", "court_sentence"]}),
+         Loads(2, 0, 2, 0, rejections=((2, "date_of_birth", "20020101", NOT_A_DATE),
+                                       (3, "date_of_birth", None, BLANK)))),
+    # A flag stored as float arrives as "1.0"/"0.0", which is not in the Y/N spellings: rejected
+    # by column rather than guessed. A real boolean column is fine.
+    Case("parquet_flag_as_float", "ext_workforce_snapshots",
+         parquet_file(lambda: {
+             "snapshot_date": [dt.date(2024, 1, 31)] * 3, "prof_professional_id": [1, 2, 3],
+             "role": ["other"] * 3, "qualified_social_worker": [1.0, 0.0, 1.0],
+             "agency_worker": [True, False, True], "fte": [1.0, 0.5, 1.0]}),
+         Loads(3, 0, 3, 0, rejections=((2, "qualified_social_worker", "1.0", "not a Y/N flag"),
+                                       (3, "qualified_social_worker", "0.0", "not a Y/N flag"),
+                                       (4, "qualified_social_worker", "1.0", "not a Y/N flag")))),
+    Case("parquet_typed_values_normalised", "ext_workforce_snapshots",
+         parquet_file(lambda: {
+             "snapshot_date": [dt.datetime(2024, 1, 31)], "prof_professional_id": [17.0],
+             "role": ["Social_Worker"], "qualified_social_worker": [True],
+             "agency_worker": [False], "fte": ["0.8"]}),
+         Loads(1, 1, 0, 0, values={"prof_professional_id": ["17"], "role": ["social_worker"],
+                                   "fte": [0.8], "snapshot_date": [ts("2024-01-31")]})),
+    Case("parquet_missing_required_column", "ssd_contacts",
+         parquet_file(lambda: {"cont_contact_id": ["C1"], "cont_contact_date": ["2018-01-02"]}),
+         Fails(MISSING, "cont_person_id")),
+    Case("parquet_that_is_not_parquet", "ssd_contacts",
+         raw_file(b"cont_contact_id,cont_person_id\n", ".parquet"),
+         Fails("not a readable Parquet file")),
+    # ---- regressions: loader bugs this catalogue found, now fixed ----
+    # Crashed with OverflowError building the Int64 column.
+    Case("integer_too_large_for_int64", "ext_care_leaver_outcomes",
+         csv_file(LEAVERS, "CL1,2003-04-05,99999999999999999999,YES,", "CL2,2003-04-05,18,YES,"),
+         Loads(2, 1, 1, 0, rejections=(
+             (2, "birthday_age", "99999999999999999999", "whole number too large"),))),
+    # Python's csv reader without strict=True swallowed rows 3 and 4 into row 2's open field.
+    Case("unterminated_quote", "ssd_contacts",
+         csv_file(CONTACTS, 'C1,P1,2018-01-02,"open quote', "C2,P1,2018-01-03,x",
+                  "C3,P1,2018-01-04,y"),
+         Fails("not a readable CSV")),
+    # An extra column named like the loader's own overwrote the row numbers (KeyError later).
+    Case("extra_column_named__source_row", "ssd_contacts",
+         csv_file(CONTACTS + ",_source_row", "C1,P1,2018-01-02,,10", "C2,P1,2099-01-03,,11"),
+         Fails("reserved for the loader", "_source_row")),
+    # ... or pushed the real file name into _source_file_1.
+    Case("extra_column_named__source_file", "ssd_contacts",
+         csv_file(CONTACTS + ",_source_file", "C1,P1,2018-01-02,,old.csv"),
+         Fails("reserved for the loader", "_source_file")),
+    # The raw name went into SQL unescaped: duckdb ParserException.
+    Case("extra_column_name_with_a_quote", "ssd_contacts",
+         csv_file(CONTACTS + ',"worker ""A"""', "C1,P1,2018-01-02,,x"),
+         Loads(1, 1, 0, 0)),
+    # A binary Parquet column was loaded as the text "b'12'".
+    Case("parquet_binary_id", "ssd_contacts",
+         parquet_file(_binary_id_columns),
+         Loads(1, 1, 0, 0, values={"cont_contact_id": ["12"]})),
+]  # fmt: skip
+
+
+def _param(case: Case):
+    marks = []
+    if case.bug:
+        reason = f"LOADER_BUG: {case.bug}"
+        marks.append(pytest.mark.xfail(strict=True, raises=case.fails_with, reason=reason))
+    return pytest.param(case, id=case.id, marks=marks)
+
+
+def rejections_of(result) -> list[tuple]:
+    return [(r.source_row, r.column_name, r.value, r.reason) for r in result.rejections]
+
+
+def test_the_catalogue_is_a_catalogue():
+    ids = [c.id for c in CASES]
+    assert len(ids) == len(set(ids))
+    assert all(c.extract in EXTRACTS_BY_NAME for c in CASES)
+    working = [c for c in CASES if not c.bug]
+    assert all(c.fails_with for c in CASES if c.bug)
+    assert len(working) >= 25
+    assert len({c.extract for c in working}) >= 10
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_bad_input(case: Case, tmp_path):
+    extract = EXTRACTS_BY_NAME[case.extract]
+    path = case.build(tmp_path, case.extract)
+    expected = case.expected
+
+    if isinstance(expected, Fails):
+        with pytest.raises(ExtractFileError) as error:
+            read_and_check(extract, path)
+        message = str(error.value)
+        assert message.startswith(path.name), message  # names the file ...
+        assert expected.message in message
+        assert error.value.column == expected.column  # ... and the column at fault, if any
+        assert error.value.path == path
+        return
+
+    clean, result = read_and_check(extract, path)
+    counts = (result.read, result.loaded, result.rejected, result.blank)
+    assert counts == (expected.read, expected.loaded, expected.rejected, expected.blank), result
+    assert result.loaded + result.rejected + result.blank == result.read
+    assert rejections_of(result) == list(expected.rejections)
+    assert len(clean) == expected.loaded
+    for column, values in expected.values.items():
+        assert clean[column].tolist() == values, column
+
+    # The same file through the warehouse load: raw holds the loaded rows, audit the rejections.
+    con = duckdb.connect()
+    try:
+        loaded = load_extract(con, extract, tmp_path, LOADED_AT)
+        assert (loaded.read, loaded.loaded, loaded.rejected, loaded.blank) == counts
+        assert con.execute(f"select count(*) from raw.{case.extract}").fetchone() == (
+            expected.loaded,
+        )
+        audit = con.execute(
+            "select extract, source_file, source_row, column_name, value, reason, loaded_at "
+            "from audit.rejected_rows order by source_row, column_name"
+        ).fetchall()
+        assert [row[:2] for row in audit] == [(case.extract, path.name)] * len(audit)
+        assert {row[6] for row in audit} <= {LOADED_AT}
+        assert [row[2:6] for row in audit] == list(expected.rejections)
+        files = con.execute(f"select distinct _source_file from raw.{case.extract}").fetchall()
+        assert files == ([(path.name,)] if expected.loaded else [])
+    finally:
+        con.close()
+
+
+def test_whole_file_load_writes_raw_and_audit(tmp_path):
+    """One ssd_cla_episodes file with good, bad and blank rows, loaded into a DuckDB file."""
+    source = tmp_path / "extracts"
+    source.mkdir()
+    csv_file(
+        EPISODES,
+        "E1,P1,C1,2020-01-01,S,2020-06-30,e11",  # row 2: loaded, code stored as E11
+        " 0042.0 ,P2,C2,01/02/2020 10:30,l,,",  # row 3: loaded, id 0042, reason L, time dropped
+        "E3,P3,C3,2020-03-01,,,",  # row 4: start reason blank
+        "E4,P4,C4,2020-05-01,S,2020-04-01,E3",  # row 5: ceased before start
+        ",,,,,,",  # row 6: blank
+        "E5,P5,C5,2020-13-01,X,,",  # row 7: two faults, one rejected row
+    )(source, "ssd_cla_episodes")
+    expected_rejections = [
+        (4, "clae_cla_episode_start_reason", None, BLANK),
+        (5, "clae_cla_episode_ceased_date", "2020-04-01", "before the start date"),
+        (7, "clae_cla_episode_start_date", "2020-13-01", BAD_MONTH),
+        (7, "clae_cla_episode_start_reason", "X", "unknown code"),
+    ]
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    try:
+        result = load_extract(con, EXTRACTS_BY_NAME["ssd_cla_episodes"], source, LOADED_AT)
+        # read 6 = loaded 2 (rows 2, 3) + rejected 3 (rows 4, 5, 7) + blank 1 (row 6)
+        assert (result.read, result.loaded, result.rejected, result.blank) == (6, 2, 3, 1)
+        assert rejections_of(result) == expected_rejections
+        assert (
+            con.execute(
+                "select source_row, column_name, value, reason from audit.rejected_rows "
+                "where extract = 'ssd_cla_episodes' and source_file = 'ssd_cla_episodes.csv' "
+                "and loaded_at = ? order by source_row, column_name",
+                [LOADED_AT],
+            ).fetchall()
+            == expected_rejections
+        )
+        assert con.execute(
+            "select _source_row, clae_cla_episode_id, clae_cla_episode_start_date, "
+            "clae_cla_episode_start_reason, clae_cla_episode_ceased_date, "
+            "clae_cla_episode_ceased_reason, _source_file, _loaded_at "
+            "from raw.ssd_cla_episodes order by _source_row"
+        ).fetchall() == [
+            (2, "E1", dt.date(2020, 1, 1), "S", dt.date(2020, 6, 30), "E11",
+             "ssd_cla_episodes.csv", LOADED_AT),
+            (3, "0042", dt.date(2020, 2, 1), "L", None, None, "ssd_cla_episodes.csv", LOADED_AT),
+        ]  # fmt: skip
+        assert con.execute(
+            "select status, rows_read, rows_loaded, rows_rejected, rows_blank "
+            "from audit.ingest_log where extract = 'ssd_cla_episodes'"
+        ).fetchall() == [("loaded", 6, 2, 3, 1)]
+    finally:
+        con.close()
