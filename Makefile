@@ -12,7 +12,7 @@ export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 # dagster-dbt looks for the dbt executable on PATH.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help install run dev test bench lint format lock demo-data clean
+.PHONY: help install run dev test bench lint format lock demo-data clean chromium
 
 help:
 	@echo "make run    build everything (demo data unless CSC_SOURCE_DIR is set)"
@@ -35,14 +35,20 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
 	cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
-run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml chromium
 	$(BIN)/python -m orchestration.run
 
 dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m orchestration.prepare
 	$(BIN)/dagster dev -m orchestration.definitions
 
-test: $(STAMP)
+# The report pack prints its PDF with Debian's Chromium, and the tests check the HTML in it:
+# install it when missing. Where it cannot be installed (no root), the pack is written without
+# the PDF, with a warning, and the browser tests skip saying why.
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null) || echo "Chromium could not be installed: no PDF, browser tests skip"
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -1,5 +1,6 @@
-"""The Dagster code location: ingest assets, dbt assets with their tests as checks, the job that
-materialises everything, and the nightly schedule. `make run` executes the same job."""
+"""The Dagster code location: ingest assets, dbt assets with their tests as checks, the published
+outputs (analyst database, exception lists, report pack), the job that materialises everything,
+the nightly schedule and the source-file sensor. `make run` executes the same job."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from orchestration.assets.dbt import dbt_resource, warehouse_dbt_models
 from orchestration.assets.exception_lists import exception_lists
 from orchestration.assets.ingest import build_ingest_assets
 from orchestration.assets.publish import analyst_database
+from orchestration.assets.report_pack import kpi_pack
+from orchestration.sensors import build_source_sensor
 from orchestration.warehouse import WarehouseResource
 
 BUILD_JOB_NAME = "build_everything"
@@ -17,7 +20,10 @@ BUILD_JOB_NAME = "build_everything"
 build_everything = dg.define_asset_job(
     BUILD_JOB_NAME,
     selection=dg.AssetSelection.all(),
-    description="Ingest every extract, then dbt build (models and tests), then exports.",
+    description=(
+        "Ingest every extract, then dbt build (models and tests), then publish: analyst "
+        "database, exception lists and the report pack."
+    ),
 )
 
 nightly = dg.ScheduleDefinition(
@@ -35,9 +41,11 @@ defs = dg.Definitions(
         warehouse_dbt_models,
         analyst_database,
         exception_lists,
+        kpi_pack,
     ],
     jobs=[build_everything],
     schedules=[nightly],
+    sensors=[build_source_sensor(build_everything)],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
     # One process per run: steps run one after another, so no two steps of a run ever hold the
     # DuckDB write lock together.

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.faultpoints import pause_if_requested
+
 # Aggregates (marts), report tables (reporting) and data-quality lists (audit). Facts and
 # intermediate models are child-level and stay in the working database.
 PUBLISHED_SCHEMAS = ("marts", "reporting", "audit")
@@ -58,8 +60,10 @@ def publish(warehouse: Path, analyst_db: Path, info: BuildInfo) -> dict[str, str
     """Copy the published schemas of `warehouse` into a new file and move it over `analyst_db`.
     Returns the checksum of every published table."""
     analyst_db.parent.mkdir(parents=True, exist_ok=True)
+    # Files left by builds killed while publishing; only one build runs at a time (build lock).
+    for leftover in analyst_db.parent.glob(f".{analyst_db.name}.*.building"):
+        leftover.unlink()
     temporary = analyst_db.with_name(f".{analyst_db.name}.{info.build_id}.building")
-    temporary.unlink(missing_ok=True)
     checksums: dict[str, str] = {}
     con = duckdb.connect(str(temporary))
     try:
@@ -105,6 +109,7 @@ def publish(warehouse: Path, analyst_db: Path, info: BuildInfo) -> dict[str, str
     # The new file is complete on disk before it takes the old one's name.
     with open(temporary, "rb") as handle:
         os.fsync(handle.fileno())
+    pause_if_requested("publish:before-rename")
     os.replace(temporary, analyst_db)
     directory = os.open(analyst_db.parent, os.O_RDONLY)
     try:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import duckdb
 
@@ -52,6 +53,20 @@ def _summary(settings: Settings) -> None:
     print(f"  query it: duckdb -readonly {settings.analyst_db}")
 
 
+def _ensure_dagster_home() -> None:
+    """`make` sets DAGSTER_HOME; run directly, the repository's .dagster_home is used."""
+    import os
+    import shutil
+
+    from orchestration.settings import REPO_ROOT
+
+    home = Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster_home")
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copy(REPO_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(home)
+
+
 def failure_messages(result) -> list[str]:
     """One line per failed step (or a failure before any step ran), without stack traces."""
     lines = []
@@ -84,6 +99,7 @@ def main() -> int:
     from orchestration.definitions import BUILD_JOB_NAME, defs
 
     job = defs.resolve_job_def(BUILD_JOB_NAME)
+    _ensure_dagster_home()
     with dg.DagsterInstance.get() as instance:
         # The console shows dbt's progress only; failures are summarised below without stack
         # traces, warnings are in the summary, and the full event log stays in the Dagster
@@ -106,6 +122,10 @@ def main() -> int:
             )
         return 1
     _summary(settings)
+    from orchestration.assets.report_pack import report_pack_summary
+
+    for line in report_pack_summary(result):
+        print(line)
     return 0
 
 

@@ -4,7 +4,6 @@ per-LA comparators."""
 
 import dagster as dg
 
-from orchestration.assets.ingest import WAREHOUSE_POOL
 from orchestration.benchmarks.dfe_cin import (
     BENCHMARK_COLUMNS,
     WorkbookLayoutError,
@@ -18,7 +17,6 @@ from orchestration.warehouse import WarehouseResource
     key=["raw", "dfe_cin_benchmarks"],
     group_name="ingest",
     kinds={"duckdb", "excel"},
-    pool=WAREHOUSE_POOL,
     description=(
         "DfE Characteristics of children in need main tables (Open Government Licence v3.0): "
         "referrals, assessments, S47, ICPC, CIN and CP figures for England, regions and LAs."

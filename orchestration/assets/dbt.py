@@ -13,7 +13,6 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.assets.ingest import WAREHOUSE_POOL
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, load_settings
 from orchestration.warehouse import WarehouseResource
 
@@ -56,7 +55,6 @@ def dbt_resource() -> DbtCliResource:
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=WarehouseDbtTranslator(),
-    pool=WAREHOUSE_POOL,
 )
 def warehouse_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
@@ -64,7 +62,10 @@ def warehouse_dbt_models(
     # dbt runs as a subprocess and reads the warehouse path from the environment (profiles.yml);
     # set it from the same setting the ingest used, as an absolute path.
     os.environ["CSC_WAREHOUSE"] = str(load_settings().warehouse)
-    invocation = dbt.cli(["build"], context=context)
+    # One target folder, replaced by each build, rather than a new one per run piling up.
+    invocation = dbt.cli(
+        ["build"], context=context, target_path=DBT_PROJECT_DIR / "target" / "build"
+    )
     yield from invocation.stream()
     # Reached only when every test of severity error passed (stream() raises otherwise): keep
     # the test summary for the published build's meta.build_info.

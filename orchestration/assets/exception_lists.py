@@ -3,9 +3,9 @@
 import dagster as dg
 
 from orchestration.assets.dbt import warehouse_dbt_models
-from orchestration.assets.ingest import WAREHOUSE_POOL
 from orchestration.exception_lists import write_exception_lists
-from orchestration.report_month import resolve_report_month
+from orchestration.report_pack.errors import ReportPackError
+from orchestration.report_pack.tables import resolve_report_month
 from orchestration.settings import load_settings
 from orchestration.warehouse import WarehouseResource
 
@@ -14,18 +14,24 @@ from orchestration.warehouse import WarehouseResource
     key=["restricted", "exception_lists"],
     group_name="publish",
     kinds={"csv"},
-    pool=WAREHOUSE_POOL,
     deps=[warehouse_dbt_models],
     description=(
         "CSC_RESTRICTED_DIR/<YYYY-MM>/<kpi_id>.csv: the records behind each missed measure in "
-        "the report month, with child id, team and dates. Owner-only permissions."
+        "the report month (CSC_REPORT_MONTH, else the latest complete month, as for the pack), "
+        "with child id, team and dates. Owner-only permissions."
     ),
 )
 def exception_lists(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     settings = load_settings()
     with warehouse.connect() as con:
-        period_end = resolve_report_month(con, settings.report_month)
-        counts = write_exception_lists(con, settings.restricted_dir, period_end)
-    folder = settings.restricted_dir / f"{period_end:%Y-%m}"
-    context.log.info(f"exception lists for {period_end:%Y-%m} in {folder}")
+        try:
+            month = resolve_report_month(con, settings.report_month)
+        except ReportPackError as exc:
+            raise dg.Failure(description=str(exc), allow_retries=False) from None
+        if month is None:
+            context.log.warning("no complete month in the data: no exception lists written")
+            return dg.MaterializeResult(metadata={"skipped": "no complete month in the data"})
+        counts = write_exception_lists(con, settings.restricted_dir, month.period_end)
+    folder = settings.restricted_dir / month.month
+    context.log.info(f"exception lists for {month.month} in {folder}")
     return dg.MaterializeResult(metadata={"folder": dg.MetadataValue.path(str(folder)), **counts})

@@ -5,14 +5,11 @@ import datetime as dt
 import dagster as dg
 
 from orchestration.extracts import EXTRACTS, Extract
+from orchestration.faultpoints import pause_if_requested
 from orchestration.ingest.load import load_extract
 from orchestration.ingest.readers import ExtractFileError
 from orchestration.settings import load_settings
 from orchestration.warehouse import WarehouseResource
-
-# Every step that writes the working database takes a slot of this pool; with one slot (see
-# dagster.yaml) ingest and dbt never write at the same time, even across runs.
-WAREHOUSE_POOL = "warehouse_writer"
 
 
 def _ingest_asset(extract: Extract) -> dg.AssetsDefinition:
@@ -22,7 +19,6 @@ def _ingest_asset(extract: Extract) -> dg.AssetsDefinition:
         key=key,
         group_name="ingest",
         kinds={"duckdb", "pandas"},
-        pool=WAREHOUSE_POOL,
         description=(
             f"{extract.grain.capitalize()}: `{extract.name}` from CSC_SOURCE_DIR, validated "
             "against the source contract. Clean rows in raw, rejected rows in audit.rejected_rows."
@@ -54,6 +50,7 @@ def _ingest_asset(extract: Extract) -> dg.AssetsDefinition:
                 "select count(distinct source_row) from audit.rejected_rows where extract = ?",
                 [extract.name],
             ).fetchone()[0]
+        pause_if_requested(f"ingest:{extract.name}")
         for warning in result.warnings:
             context.log.warning(warning)
         if result.rejected:

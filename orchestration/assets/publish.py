@@ -6,7 +6,6 @@ import json
 import dagster as dg
 
 from orchestration.assets.dbt import warehouse_dbt_models
-from orchestration.assets.ingest import WAREHOUSE_POOL
 from orchestration.publish import BuildInfo, publish
 from orchestration.settings import load_settings
 from orchestration.warehouse import WarehouseResource
@@ -16,7 +15,6 @@ from orchestration.warehouse import WarehouseResource
     key=["published", "analyst_database"],
     group_name="publish",
     kinds={"duckdb"},
-    pool=WAREHOUSE_POOL,
     # Every dbt model and test: this runs only after `dbt build` succeeded as a whole.
     deps=[warehouse_dbt_models],
     description=(

@@ -1,45 +1,13 @@
 {{ config(schema='reporting', materialized='table') }}
 {#- The months a pack can be made for: every month of the data, whether it is complete, and which
-    is the latest complete month (the pack's default, CSC_REPORT_MONTH unset). A month is complete
-    when contacts or referrals are recorded on or after its last day: an extract taken on
-    2 January holds all of December, one taken on 15 December does not. -#}
+    is the latest complete month (the pack's default when CSC_REPORT_MONTH is unset). Completeness
+    is int_month_spine.is_complete_month (the data reach the month's last day), the exception
+    lists use this model too (orchestration/assets/exception_lists.py). -#}
 with
 
 months as (
 
     select * from {{ ref('int_month_spine') }}
-
-),
-
-contacts as (
-
-    select max(cast(contact_at as date)) as last_on from {{ ref('stg_csc__contacts') }}
-
-),
-
-referrals as (
-
-    select max(cast(referral_at as date)) as last_on from {{ ref('stg_csc__referrals') }}
-
-),
-
-activity as (
-
-    select greatest(contacts.last_on, referrals.last_on) as last_activity_on
-    from contacts
-    cross join referrals
-
-),
-
-flagged as (
-
-    select
-        months.period_start,
-        months.period_end,
-        activity.last_activity_on,
-        coalesce(months.period_end <= activity.last_activity_on, false) as is_complete
-    from months
-    cross join activity
 
 ),
 
@@ -50,12 +18,11 @@ final as (
         period_start,
         period_end,
         {{ month_label('period_end') }} as month_label,
-        last_activity_on,
-        is_complete,
+        coalesce(is_complete_month, false) as is_complete,
         coalesce(
-            period_end = max(period_end) filter (where is_complete) over (), false
+            period_end = max(period_end) filter (where is_complete_month) over (), false
         ) as is_latest_complete
-    from flagged
+    from months
 
 )
 

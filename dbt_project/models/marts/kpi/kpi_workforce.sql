@@ -36,7 +36,10 @@ qualified as (
         snapshot_on as period_end,
         role,
         is_agency,
-        fte,
+        -- FTE as an exact decimal: a sum of doubles depends on the order DuckDB's parallel
+        -- aggregation adds them, and two builds of the same extracts must publish identical
+        -- figures (tests/test_faults.py).
+        cast(fte as decimal(9, 4)) as fte,
         is_long_term_absent,
         open_allocated_cases,
         supervised_in_month,
@@ -55,23 +58,23 @@ contributions as (
     select
         'kpi_12' as kpi_id,
         period_end,
-        cast(case when is_agency then fte else 0 end as double) as numerator,
-        cast(fte as double) as denominator
+        case when is_agency then fte else 0 end as numerator,
+        fte as denominator
     from qualified
     union all
     select
         'kpi_12_sw',
         period_end,
-        cast(case when is_agency then fte else 0 end as double),
-        cast(fte as double)
+        case when is_agency then fte else 0 end,
+        fte
     from qualified
     where role in ('social_worker', 'senior_practitioner')
     union all
     select
         'kpi_12_tm',
         period_end,
-        cast(case when is_agency then fte else 0 end as double),
-        cast(fte as double)
+        case when is_agency then fte else 0 end,
+        fte
     from qualified
     where role = 'team_manager'
     union all
@@ -79,8 +82,8 @@ contributions as (
     select
         'kpi_14',
         period_end,
-        cast(open_allocated_cases as double),
-        cast(fte as double)
+        cast(open_allocated_cases as decimal(18, 4)),
+        fte
     from qualified
     where
         role in ('social_worker', 'senior_practitioner')
@@ -90,8 +93,8 @@ contributions as (
     select
         'kpi_15',
         period_end,
-        cast(case when supervised_in_month then 1 else 0 end as double),
-        cast(1 as double)
+        cast(case when supervised_in_month then 1 else 0 end as decimal(18, 4)),
+        cast(1 as decimal(18, 4))
     from qualified
     where is_in_supervision_scope
 

@@ -1,0 +1,102 @@
+"""How a figure is printed: the same rules for the HTML, the PDF and the workbook's number
+formats. Percentages are stored 0-100 (as in the warehouse) and printed with a % sign."""
+
+from __future__ import annotations
+
+import math
+
+SUPPRESSED = "x"
+MISSING = "–"
+
+# Decimal places by unit; the reference report prints KPI 11 to one place.
+_DECIMALS = {
+    "percent": 0,
+    "count": 0,
+    "days": 0,
+    "cases": 1,
+    "fte": 1,
+    "rate_per_10000": 0,
+    "rate_per_100000": 0,
+}
+_ONE_PLACE_KPIS = {"kpi_11"}
+
+
+def decimals(unit: str | None, kpi_id: str | None = None) -> int:
+    if unit == "percent" and kpi_id in _ONE_PLACE_KPIS:
+        return 1
+    return _DECIMALS.get(unit or "", 1)
+
+
+def is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_value(value, unit: str | None, kpi_id: str | None = None, suppressed=False) -> str:
+    """'77%', '2,482', '16.7', 'x' (suppressed), '–' (no figure)."""
+    if suppressed:
+        return SUPPRESSED
+    if is_missing(value):
+        return MISSING
+    places = decimals(unit, kpi_id)
+    text = f"{float(value):,.{places}f}"
+    return f"{text}%" if unit == "percent" else text
+
+
+def format_bound(value, unit: str | None, kpi_id: str | None = None) -> str:
+    """A target or tolerance bound: '85%', '240 days', '15'."""
+    if is_missing(value):
+        return MISSING
+    places = 0 if float(value).is_integer() else 1
+    text = f"{float(value):,.{places}f}"
+    if unit == "percent":
+        return f"{text}%"
+    return f"{text} days" if unit == "days" else text
+
+
+def tolerance_text(low, high, unit: str | None, kpi_id: str | None = None) -> str:
+    """'75–95%', '220–260 days', '12–20'."""
+    if is_missing(low) and is_missing(high):
+        return MISSING
+    low_text = format_bound(low, None, kpi_id)
+    return f"{low_text}–{format_bound(high, unit, kpi_id)}"
+
+
+def excel_format(unit: str | None, kpi_id: str | None = None) -> str:
+    places = decimals(unit, kpi_id)
+    body = "#,##0" + ("." + "0" * places if places else "")
+    return f'{body}"%"' if unit == "percent" else body
+
+
+def good_text(polarity: str | None) -> str:
+    return {"high": "High", "low": "Low"}.get(polarity or "", "–")
+
+
+def trend_arrow(value, previous, trend: str | None) -> str:
+    """'↑ improving', '↓ declining', '→ unchanged'; the arrow is the direction of the value."""
+    if not trend:
+        return MISSING
+    if trend == "unchanged" or is_missing(value) or is_missing(previous):
+        arrow = "→"
+    else:
+        arrow = "↑" if float(value) > float(previous) else "↓"
+    return f"{arrow} {trend}"
+
+
+STATUS_LABELS = {"green": "Green", "amber": "Amber", "red": "Red"}
+# Fill and text colours for the status (the workbook and the HTML use the same).
+STATUS_COLOURS = {
+    "green": ("C6EFCE", "006100"),
+    "amber": ("FFEB9C", "7A5200"),
+    "red": ("FFC7CE", "9C0006"),
+}
+
+
+def status_text(status: str | None, outlier, availability: str | None = None) -> str:
+    if availability == "not_in_mart":
+        return "Not in the mart yet"
+    if availability == "suppressed":
+        return SUPPRESSED
+    if not status:
+        return "No status"
+    text = STATUS_LABELS.get(status, status)
+    return f"{text} (outlier)" if outlier is True else text
