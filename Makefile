@@ -19,7 +19,7 @@ help:
 	@echo "make test   run the whole test suite"
 	@echo "make dev    start dagster dev on the code location"
 	@echo "make bench  run the benchmark harness"
-	@echo "make lint   ruff and sqlfluff"
+	@echo "make lint   ruff (lint and format check)"
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

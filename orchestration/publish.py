@@ -26,6 +26,20 @@ PUBLISHED_SCHEMAS = ("marts", "reporting", "audit")
 WITHHELD_COLUMNS = ("person_id",)
 
 
+def child_identifying_columns() -> set[str]:
+    """Source columns whose values identify a child: person ids and dates of birth. A rejected
+    row's value in one of these is withheld from the published audit.rejected_rows."""
+    from orchestration.extracts import EXTRACTS
+
+    return {
+        column.name
+        for extract in EXTRACTS
+        for column in extract.columns
+        if column.name.endswith("person_id") or "dob" in column.name
+        or column.name == "date_of_birth"
+    }  # fmt: skip
+
+
 @dataclass(frozen=True)
 class BuildInfo:
     build_id: str
@@ -56,6 +70,16 @@ def _published_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     ).fetchall()
 
 
+def _withhold_rejected_values(con: duckdb.DuckDBPyConnection) -> None:
+    # A duplicate key names its key columns together ("person_id, birthday_age").
+    identifying = sorted(child_identifying_columns())
+    con.execute(
+        "update audit.rejected_rows set value = null "
+        "where list_has_any(string_split(column_name, ', '), ?)",
+        [identifying],
+    )
+
+
 def publish(warehouse: Path, analyst_db: Path, info: BuildInfo) -> dict[str, str]:
     """Copy the published schemas of `warehouse` into a new file and move it over `analyst_db`.
     Returns the checksum of every published table."""
@@ -70,7 +94,8 @@ def publish(warehouse: Path, analyst_db: Path, info: BuildInfo) -> dict[str, str
         con.execute(f"attach '{warehouse}' as build (read_only)")
         for schema in (*PUBLISHED_SCHEMAS, "meta"):
             con.execute(f"create schema if not exists {schema}")
-        for schema, table in _published_tables(con):
+        published = _published_tables(con)
+        for schema, table in published:
             columns = [
                 row[0]
                 for row in con.execute(
@@ -84,8 +109,10 @@ def publish(warehouse: Path, analyst_db: Path, info: BuildInfo) -> dict[str, str
             con.execute(
                 f'create table {schema}."{table}" as select {select} from build.{schema}."{table}"'
             )
-            checksums[f"{schema}.{table}"] = table_checksum(con, f'{schema}."{table}"')
         con.execute("detach build")
+        _withhold_rejected_values(con)
+        for schema, table in published:
+            checksums[f"{schema}.{table}"] = table_checksum(con, f'{schema}."{table}"')
         rows = con.execute("select count(*) from marts.kpi_values").fetchone()[0]
         if rows == 0:
             raise RuntimeError("marts.kpi_values is empty: nothing worth publishing")

@@ -22,7 +22,9 @@ def _ensure_demo_extracts(settings: Settings) -> None:
 
 
 def _summary(settings: Settings) -> None:
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    # Read the published copy: another build (the nightly schedule, the sensor) may already hold
+    # the working database.
+    con = duckdb.connect(str(settings.analyst_db), read_only=True)
     try:
         loads = con.execute(
             """

@@ -86,7 +86,13 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         settings = load_settings()
-        timeout = float(os.environ.get("CSC_BUILD_LOCK_TIMEOUT") or 600)
+        text = os.environ.get("CSC_BUILD_LOCK_TIMEOUT") or "600"
+        try:
+            timeout = float(text)
+        except ValueError:
+            raise BuildLockTimeout(
+                f"CSC_BUILD_LOCK_TIMEOUT must be a number of seconds, not {text!r}"
+            ) from None
         log = context.log.warning if context.log else None
         lock = BuildLock(settings.warehouse)
         lock.acquire(timeout, on_wait=log)

@@ -1,10 +1,10 @@
 """End to end on a hand-made fixture (tests/fixtures/hand_small): every asset is materialised by
 the real job, and each KPI value is compared with a figure worked out by hand below.
 
-The fixture's first contact (C000) is in April 2015 and its last in March 2018: that is the month
-spine (36 months), so rolling 12-month windows are complete from March 2016 and the 3-year window
-only at March 2018. The 0-17 population is Birmingham's (LA 330): mid-2017 = 288,082 for every
-month from June 2017.
+The fixture's first contact (C000) is in April 2015 and its last on 31 March 2018 (C11; without
+it March would be a partial month and left out): that is the month spine, 36 months, so rolling
+12-month windows are complete from March 2016 and the 3-year window only at March 2018. The 0-17
+population is Birmingham's (LA 330): mid-2017 = 288,082 for every month from June 2017.
 """
 
 from __future__ import annotations
@@ -128,8 +128,9 @@ def test_kpi_05_month(hand_fixture_warehouse, period_end, expected):
 @pytest.mark.parametrize(
     ("period_end", "count"),
     # C00 in January 2017; C01-C03 in January 2018; C04 and C05 (written 28/02/2018) in
-    # February; C06-C09 in March. C10 (31/02/2018) is rejected at ingest and not counted.
-    [("2017-01-31", 1), (JAN, 3), (FEB, 2), (MAR, 4)],
+    # February; C06-C09 and C11 (31 March, so the data cover March to its end) in March. C10
+    # (31/02/2018) is rejected at ingest and not counted.
+    [("2017-01-31", 1), (JAN, 3), (FEB, 2), (MAR, 5)],
 )
 def test_contacts(hand_fixture_warehouse, period_end, count):
     assert kpi(hand_fixture_warehouse, "contacts", period_end, "month") == pytest.approx(
@@ -239,20 +240,20 @@ def test_exclusions_are_listed_with_reasons(hand_fixture_warehouse):
 
 
 def test_ingest_accounts_for_every_contact_row(hand_fixture_warehouse):
-    # 13 data rows: 11 loaded, C10's impossible date rejected, one blank row skipped.
+    # 14 data rows: 12 loaded, C10's impossible date rejected, one blank row skipped.
     log = query(
         hand_fixture_warehouse,
         "select rows_read, rows_loaded, rows_rejected, rows_blank from audit.ingest_log "
         "where extract = 'ssd_contacts'",
     )
-    assert log == [(13, 11, 1, 1)]
+    assert log == [(14, 12, 1, 1)]
     rejected = query(
         hand_fixture_warehouse,
         "select source_file, source_row, column_name, value from audit.rejected_rows "
         "where extract = 'ssd_contacts'",
     )
-    # Header is row 1, so C10 (the 13th record) is spreadsheet row 14.
-    assert rejected == [("ssd_contacts.csv", 14, "cont_contact_date", "31/02/2018 10:30")]
+    # Header is row 1, so C10 (the 14th record) is spreadsheet row 15.
+    assert rejected == [("ssd_contacts.csv", 15, "cont_contact_date", "31/02/2018 10:30")]
 
 
 def test_missing_extracts_load_as_empty(hand_fixture_warehouse):

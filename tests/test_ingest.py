@@ -249,3 +249,25 @@ def test_a_failed_file_keeps_the_previous_load(tmp_path):
     assert con.execute(
         "select status from audit.ingest_log order by loaded_at desc limit 1"
     ).fetchone() == ("failed",)
+
+
+def test_a_large_excel_number_id_is_written_out_in_full(tmp_path):
+    # Regression: repr(1e16) is "1e+16", which the ID rule kept as the id.
+    frame = pd.DataFrame(
+        {
+            "cine_referral_id": [1e16],
+            "cine_person_id": ["P1"],
+            "cine_referral_date": [dt.datetime(2018, 1, 2)],
+        }
+    )
+    path = tmp_path / "ssd_cin_episodes.xlsx"
+    frame.to_excel(path, index=False)
+    clean, _ = read_and_check(REFERRALS, path)
+    assert clean["cine_referral_id"].tolist() == ["10000000000000000"]
+
+
+def test_a_column_with_no_heading_is_reported(tmp_path):
+    header = "cine_referral_id,,cine_person_id,cine_referral_date\n"
+    _, result = check(tmp_path, "1,lost,P1,2018-01-02\n", header=header)
+    assert result.loaded == 1
+    assert any("1 column(s) with no heading are not loaded" in w for w in result.warnings)

@@ -59,9 +59,12 @@ def dbt_resource() -> DbtCliResource:
 def warehouse_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ):
-    # dbt runs as a subprocess and reads the warehouse path from the environment (profiles.yml);
-    # set it from the same setting the ingest used, as an absolute path.
-    os.environ["CSC_WAREHOUSE"] = str(load_settings().warehouse)
+    # dbt runs as a subprocess and reads the warehouse path (profiles.yml) and the LA code
+    # (dbt_project.yml) from the environment: set them from the settings the other steps use,
+    # the path absolute and the LA code with its default when CSC_LA_CODE is empty.
+    settings = load_settings()
+    os.environ["CSC_WAREHOUSE"] = str(settings.warehouse)
+    os.environ["CSC_LA_CODE"] = settings.la_code
     # One target folder, replaced by each build, rather than a new one per run piling up.
     invocation = dbt.cli(
         ["build"], context=context, target_path=DBT_PROJECT_DIR / "target" / "build"

@@ -159,6 +159,10 @@ def read_and_check(extract: x.Extract, path: Path) -> tuple[pd.DataFrame, LoadRe
         if column.name not in positions:
             result.warnings.append(f"{path.name}: optional column '{column.name}' is missing")
     extras = [n for n in names if n and n not in extract.column_names]
+    if "" in names:
+        result.warnings.append(
+            f"{path.name}: {names.count('')} column(s) with no heading are not loaded"
+        )
 
     problems: dict[int, list[Rejection]] = defaultdict(list)
     records: list[dict] = []

@@ -134,7 +134,10 @@ def _cell_text(value) -> str | None:
     if isinstance(value, float):
         if math.isnan(value):
             return None
-        # Excel stores every number as a float; keep "12.0" so the ID rule can normalise it.
+        # Excel stores every number as a float; keep "12.0" so the ID rule can normalise it,
+        # written out in full (repr would give "1e+16" for a 17-digit id).
+        if value.is_integer():
+            return f"{int(value)}.0"
         return repr(value)
     text = str(value)
     return text if text != "" else None

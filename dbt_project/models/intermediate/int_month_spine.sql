@@ -1,7 +1,9 @@
 {#- The months the data covers: from the month of the first contact (or referral, where the
-    extract has no contacts) to the month of the latest contact or referral. Earlier dates in the
-    extracts (referrals, plans and periods of care open when the extract starts) are history
-    carried in, not months of activity the extract covers. -#}
+    extract has no contacts) to the last month the data cover to its last day. Earlier dates in
+    the extracts (referrals, plans and periods of care open when the extract starts) are history
+    carried in, not months of activity the extract covers. A month the data stop part-way through
+    (an extract taken on 15 January) is left out, so no month, rolling or snapshot figure is
+    published for a month the data only half cover. -#}
 with
 
 contacts as (
@@ -62,11 +64,11 @@ final as (
         ) as financial_year_start,
         bounds.first_month as data_first_month,
         bounds.last_month as data_last_month,
-        -- A month is complete when the data reach its last day; the report pack defaults to the
-        -- latest complete month (an extract taken on 15 January reports December).
+        -- Always true here (incomplete months are left out below); kept for the report layer.
         cast(last_day(months.period_start) as date) <= bounds.last_date as is_complete_month
     from months
     cross join bounds
+    where cast(last_day(months.period_start) as date) <= bounds.last_date
 
 )
 

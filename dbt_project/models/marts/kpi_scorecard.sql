@@ -3,9 +3,9 @@
     those of kpi-definitions ("Status against target"). -#}
 with
 
-kpi_values as (
+comparators as (
 
-    select * from {{ ref('kpi_values') }}
+    select * from {{ ref('int_kpi_comparators') }}
 
 ),
 
@@ -21,43 +21,20 @@ benchmarks as (
 
 ),
 
-headline as (
+with_history as (
 
     select
-        kpi_values.*,
+        comparators.*,
         catalogue.title,
         catalogue.polarity,
         catalogue.target,
         catalogue.tolerance_low,
         catalogue.tolerance_high,
         catalogue.report_order
-    from kpi_values
+    from comparators
     inner join catalogue
-        on kpi_values.kpi_id = catalogue.kpi_id
-        and kpi_values.period_type = catalogue.headline_window
-
-),
-
-with_history as (
-
-    select
-        headline.*,
-        lag(headline.value) over kpi_months as previous_value,
-        lag(headline.period_end) over kpi_months as previous_period_end,
-        -- The 12 months before this one: cumulative numerator / denominator for ratios
-        -- (percentages, average days, caseloads); the monthly average for counts and rates.
-        sum(headline.numerator) over previous_12 as previous_12_months_numerator,
-        sum(headline.denominator) over previous_12 as previous_12_months_denominator,
-        avg(headline.value) over previous_12 as previous_12_months_average_value,
-        count(headline.value) over previous_12 as previous_12_months_count
-    from headline
-    window
-        kpi_months as (partition by headline.kpi_id order by headline.period_end),
-        previous_12 as (
-            partition by headline.kpi_id
-            order by headline.period_end
-            rows between 12 preceding and 1 preceding
-        )
+        on comparators.kpi_id = catalogue.kpi_id
+        and comparators.period_type = catalogue.headline_window
 
 ),
 
@@ -69,15 +46,8 @@ scored as (
             -- Overlapping cumulative windows (ytd, 3 years, cohorts) do not add up; the report
             -- shows the previous month's figure for those (previous_value).
             when with_history.period_type in ('ytd', '3yr', 'cohort') then null
-            when with_history.previous_12_months_count < 12 then null
-            when with_history.unit = 'percent'
-                then {{ percentage('with_history.previous_12_months_numerator',
-                                   'with_history.previous_12_months_denominator') }}
-            when with_history.unit in ('days', 'cases')
-                then with_history.previous_12_months_numerator
-                / nullif(with_history.previous_12_months_denominator, 0)
-            else with_history.previous_12_months_average_value
-        end as previous_12_months_value,
+            else with_history.previous_12_months_value
+        end as previous_12_months_value_for_scorecard,
         case
             when with_history.value is null or with_history.target is null then null
             when with_history.polarity = 'high' and with_history.value >= with_history.target
@@ -160,9 +130,15 @@ final as (
         coalesce(scored.outlier, false) as outlier,
         scored.trend,
         scored.previous_value,
-        scored.previous_12_months_numerator,
-        scored.previous_12_months_denominator,
-        scored.previous_12_months_value,
+        case
+            when scored.previous_12_months_value_for_scorecard is not null
+                then scored.previous_12_months_numerator
+        end as previous_12_months_numerator,
+        case
+            when scored.previous_12_months_value_for_scorecard is not null
+                then scored.previous_12_months_denominator
+        end as previous_12_months_denominator,
+        scored.previous_12_months_value_for_scorecard as previous_12_months_value,
         case when scored.period_type = 'ytd' then scored.value end as ytd_value,
         coalesce(published.benchmark_national, printed.benchmark_national)
             as benchmark_national,

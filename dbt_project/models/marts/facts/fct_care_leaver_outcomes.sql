@@ -1,6 +1,6 @@
 {#- One row per care leaver per birthday (17 to 21) with their activity and contact. The
-    birthday is date_of_birth + birthday_age years (29 February falls on 28 February in other
-    years, as DuckDB's calendar arithmetic gives). -#}
+    birthday is date_of_birth + birthday_age years (29 February falls on 1 March in other years,
+    as in the age_at macro and English law on coming of age). -#}
 with
 
 outcomes as (
@@ -16,7 +16,13 @@ final as (
         person_id,
         date_of_birth,
         birthday_age,
-        cast(date_of_birth + to_years(cast(birthday_age as integer)) as date) as birthday_on,
+        case
+            -- A 29 February birthday falls on 1 March in other years, as in age_at().
+            when month(date_of_birth) = 2 and day(date_of_birth) = 29
+                and day(date_of_birth + to_years(cast(birthday_age as integer))) = 28
+                then make_date(year(date_of_birth) + birthday_age, 3, 1)
+            else cast(date_of_birth + to_years(cast(birthday_age as integer)) as date)
+        end as birthday_on,
         in_touch,
         activity,
         accommodation,
