@@ -32,6 +32,8 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from seed_output import write_or_check
+
 FIRST_YEAR = 2000
 LAST_YEAR = 2035
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -160,18 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    text = render(build_rows())
-    if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else None
-        if current != text:
-            print(f"{args.out} is out of date; run {Path(__file__).name}", file=sys.stderr)
-            return 1
-        print(f"{args.out} is up to date")
-        return 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8", newline="")
-    print(f"wrote {args.out} ({text.count(chr(10)) - 1} rows)")
-    return 0
+    rows = build_rows()
+    text = render(rows)
+    return write_or_check(args.out, text, len(rows), args.check, __file__)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ import re
 import sys
 from pathlib import Path
 
+from seed_output import write_or_check
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WORKBOOK = (
     REPO_ROOT / "reference" / "dfe" / "characteristics-of-children-in-need-2017-18-main-tables.xlsx"
@@ -222,17 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.workbook}: unexpected layout: {exc}", file=sys.stderr)
         return 2
     text = render(rows)
-    if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else None
-        if current != text:
-            print(f"{args.out} is out of date; run {Path(__file__).name}", file=sys.stderr)
-            return 1
-        print(f"{args.out} is up to date")
-        return 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8", newline="")
-    print(f"wrote {args.out} ({len(rows)} rows)")
-    return 0
+    return write_or_check(args.out, text, len(rows), args.check, __file__)
 
 
 if __name__ == "__main__":

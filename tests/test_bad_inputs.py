@@ -10,9 +10,8 @@ Every case is a row of `CASES`: an id, the extract, a builder that writes the fi
   the accepted rows were normalised to.
 
 Each `Loads` case is checked twice: through `read_and_check`, and through `load_extract` into an
-in-memory DuckDB (`raw.<extract>` row count, `audit.rejected_rows`, `_source_file`). Cases marked
-`LOADER_BUG` describe the outcome the loader should give and currently does not (strict xfail: when
-the loader is fixed they start passing and the mark must go).
+in-memory DuckDB (`raw.<extract>` row count, `audit.rejected_rows`, `_source_file`). The cases
+under "regressions" are loader bugs this catalogue found, each now fixed.
 """
 
 from __future__ import annotations
@@ -94,8 +93,6 @@ class Case:
     extract: str
     build: Builder  # (folder, extract name) -> the file it wrote, named `<extract>.<suffix>`
     expected: Fails | Loads
-    bug: str | None = None  # a loader bug: the case is a strict xfail until it is fixed ...
-    fails_with: type[BaseException] | None = None  # ... failing with this exception only
 
 
 # --- file builders -------------------------------------------------------------------------------
@@ -448,14 +445,6 @@ CASES: list[Case] = [
 ]  # fmt: skip
 
 
-def _param(case: Case):
-    marks = []
-    if case.bug:
-        reason = f"LOADER_BUG: {case.bug}"
-        marks.append(pytest.mark.xfail(strict=True, raises=case.fails_with, reason=reason))
-    return pytest.param(case, id=case.id, marks=marks)
-
-
 def rejections_of(result) -> list[tuple]:
     return [(r.source_row, r.column_name, r.value, r.reason) for r in result.rejections]
 
@@ -464,13 +453,11 @@ def test_the_catalogue_is_a_catalogue():
     ids = [c.id for c in CASES]
     assert len(ids) == len(set(ids))
     assert all(c.extract in EXTRACTS_BY_NAME for c in CASES)
-    working = [c for c in CASES if not c.bug]
-    assert all(c.fails_with for c in CASES if c.bug)
-    assert len(working) >= 25
-    assert len({c.extract for c in working}) >= 10
+    assert len(CASES) >= 25
+    assert len({c.extract for c in CASES}) >= 10
 
 
-@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES])
 def test_bad_input(case: Case, tmp_path):
     extract = EXTRACTS_BY_NAME[case.extract]
     path = case.build(tmp_path, case.extract)

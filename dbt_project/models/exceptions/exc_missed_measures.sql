@@ -79,9 +79,7 @@ exceptions as (
         round(hours_to_decision, 1) as measure_value,
         'hours from receipt to decision' as measure
     from referrals
-    where decision_at is not null
-        and decision_exclusion_reason is null
-        and not is_decided_within_24h
+    where is_in_kpi_01 and not is_decided_within_24h
     union all
     select
         'kpi_02',
@@ -107,9 +105,7 @@ exceptions as (
         working_days_to_authorisation,
         'working days from start to authorisation'
     from assessments
-    where authorised_on is not null
-        and exclusion_reason is null
-        and not is_within_45_working_days
+    where is_in_kpi_03 and not is_within_45_working_days
     union all
     select
         'kpi_04',
@@ -135,7 +131,7 @@ exceptions as (
         working_days_to_conference,
         'working days from ' || clock_start_source || ' to conference'
     from conferences
-    where exclusion_reason is null and not is_within_15_working_days
+    where is_in_kpi_05 and not is_within_15_working_days
     union all
     select
         'kpi_06',
@@ -174,7 +170,7 @@ exceptions as (
         date_diff('day', due_on, held_on),
         'days late'
     from reviews
-    where exclusion_reason is null and not is_short_break and not is_on_time
+    where is_in_kpi_08 and not is_on_time
     union all
     select
         'kpi_09',
@@ -188,7 +184,7 @@ exceptions as (
         'age at the birthday; activity ' || coalesce(activity, 'unknown') || ', in touch '
         || in_touch
     from care_leavers
-    where birthday_age between 19 and 21 and not is_out_of_scope and not is_in_eet
+    where is_in_kpi_09 and not is_in_eet
     union all
     select
         'kpi_13',
@@ -201,7 +197,7 @@ exceptions as (
         days_on_plan,
         'days on the plan'
     from plans
-    where ended_on is not null and not is_other_la and ended_within_3_months
+    where is_in_kpi_13 and ended_within_3_months
     union all
     select
         'kpi_15',

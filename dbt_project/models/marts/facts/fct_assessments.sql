@@ -34,4 +34,8 @@ final as (
 
 )
 
-select * from final
+select
+    *,
+    -- kpi_03's denominator (and rate_assessments): authorised, and not excluded.
+    coalesce(authorised_on is not null and exclusion_reason is null, false) as is_in_kpi_03
+from final

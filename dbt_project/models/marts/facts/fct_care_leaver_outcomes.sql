@@ -34,4 +34,8 @@ final as (
 
 )
 
-select * from final
+select
+    *,
+    -- kpi_09's denominator: ages 19-21, not died or returned home.
+    coalesce(birthday_age between 19 and 21 and not is_out_of_scope, false) as is_in_kpi_09
+from final

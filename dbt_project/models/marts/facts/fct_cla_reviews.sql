@@ -109,5 +109,7 @@ final as (
 select
     *,
     held_on <= due_on as is_on_time,
-    recorded_due_on is not null and recorded_due_on != due_on as due_date_disagrees
+    recorded_due_on is not null and recorded_due_on != due_on as due_date_disagrees,
+    -- kpi_08's denominator: not under a short-break status, and in a known period of care.
+    not is_short_break and exclusion_reason is null as is_in_kpi_08
 from final

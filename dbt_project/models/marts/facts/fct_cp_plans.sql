@@ -48,4 +48,8 @@ final as (
 
 )
 
-select * from final
+select
+    *,
+    -- kpi_13's denominator: an ended plan of this authority.
+    coalesce(ended_on is not null and not is_other_la, false) as is_in_kpi_13
+from final

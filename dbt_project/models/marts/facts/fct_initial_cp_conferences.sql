@@ -72,4 +72,8 @@ final as (
 
 )
 
-select * from final
+select
+    *,
+    -- kpi_05's denominator: a conference with a clock start on or before it.
+    coalesce(exclusion_reason is null, false) as is_in_kpi_05
+from final

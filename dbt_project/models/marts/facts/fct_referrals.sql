@@ -56,4 +56,8 @@ final as (
 
 )
 
-select * from final
+select
+    *,
+    -- kpi_01's denominator: decided, and not excluded for an impossible decision time.
+    coalesce(decision_at is not null and decision_exclusion_reason is null, false) as is_in_kpi_01
+from final

@@ -18,7 +18,7 @@ decided as (
 
     select decision_on, is_decided_within_24h
     from referrals
-    where decision_at is not null and decision_exclusion_reason is null
+    where is_in_kpi_01
 
 ),
 

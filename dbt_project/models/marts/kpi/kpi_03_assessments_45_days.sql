@@ -18,7 +18,7 @@ authorised as (
 
     select authorised_on, is_within_45_working_days
     from assessments
-    where authorised_on is not null and exclusion_reason is null
+    where is_in_kpi_03
 
 ),
 

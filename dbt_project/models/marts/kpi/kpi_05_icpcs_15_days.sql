@@ -18,7 +18,7 @@ clocked as (
 
     select held_on, is_within_15_working_days
     from conferences
-    where exclusion_reason is null
+    where is_in_kpi_05
 
 ),
 

@@ -20,7 +20,7 @@ in_scope as (
 
     select held_on, is_on_time
     from reviews
-    where not is_short_break and exclusion_reason is null
+    where is_in_kpi_08
 
 ),
 

@@ -20,7 +20,7 @@ in_scope as (
 
     select birthday_on, is_in_eet
     from outcomes
-    where birthday_age between 19 and 21 and not is_out_of_scope
+    where is_in_kpi_09
 
 ),
 

@@ -18,7 +18,7 @@ ended as (
 
     select ended_on, ended_within_3_months
     from plans
-    where ended_on is not null and not is_other_la
+    where is_in_kpi_13
 
 ),
 

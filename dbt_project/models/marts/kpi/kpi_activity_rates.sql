@@ -12,7 +12,7 @@ assessments as (
 
     select authorised_on as event_on
     from {{ ref('fct_assessments') }}
-    where authorised_on is not null and exclusion_reason is null
+    where is_in_kpi_03
 
 ),
 
