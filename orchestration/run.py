@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.failures import root_cause
 from orchestration.settings import Settings, load_settings
 
 
@@ -76,10 +77,9 @@ def failure_messages(result) -> list[str]:
         data = event.event_specific_data
         error = getattr(data, "error", None)
         if event.is_step_failure:
-            message = error.message.strip() if error else "(no message)"
-            lines.append(f"{event.step_key}: {message}")
+            lines.append(f"{event.step_key}: {root_cause(error)}")
         elif event.event_type_value == "RESOURCE_INIT_FAILURE" and error:
-            lines.append(error.message.strip())
+            lines.append(root_cause(error))
     return lines or ["the run failed before any step ran (see `make dev`, Runs)"]
 
 
