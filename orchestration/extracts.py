@@ -49,6 +49,13 @@ YJ_OUTCOME_TYPE = (
 )  # fmt: skip
 
 
+# How an extract's rows say which months it covers (the coverage models in dbt read this from
+# the sources YAML, generated from here).
+FLOW = "flow"  # dated events: its activity date's months show where the extract begins
+SNAPSHOT = "snapshot"  # one dated snapshot per month end: the months with a snapshot
+REFERENCE = "reference"  # no months of its own (people, workers): only present or not
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -57,6 +64,9 @@ class Column:
     codes: tuple[str, ...] | None = None
     minimum: float | None = None
     maximum: float | None = None
+    # A date that records something that has happened, so it counts towards the date the
+    # extracts were taken (CSC_DATA_AS_AT, when not set): not a date of birth or a due date.
+    event: bool = True
 
 
 @dataclass(frozen=True)
@@ -65,10 +75,20 @@ class Extract:
     grain: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
-    # Pairs (start, end) where end must not be before start; a reversed pair rejects the row.
+    # Pairs (start, end) where end should not be before start. A reversed pair does not reject
+    # the row: the record stays in the warehouse and is left out of the measures that need that
+    # interval, listed in audit.kpi_exclusions and audit.date_contradictions.
     date_order: tuple[tuple[str, str], ...] = field(default=())
     # Columns of which at least one must be filled (ssd_person: dob or expected dob).
     one_of: tuple[str, ...] = field(default=())
+    # What its rows are called in messages ("no referrals loaded").
+    label: str = ""
+    coverage: str = FLOW
+    # SQL over the raw table's columns: the date whose months show which months the extract
+    # covers. Chosen so that history carried in from before the extract's window cannot have
+    # it: an end date (a referral, plan or episode open when the window began was closed, if
+    # at all, inside it) or, for events that are never carried in, the event's own date.
+    activity: str | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -82,8 +102,8 @@ class Extract:
         return next(c for c in self.columns if c.name == name)
 
 
-def _c(name, kind, required=False, codes=None, minimum=None, maximum=None) -> Column:
-    return Column(name, kind, required, codes, minimum, maximum)
+def _c(name, kind, required=False, codes=None, minimum=None, maximum=None, event=True) -> Column:
+    return Column(name, kind, required, codes, minimum, maximum, event)
 
 
 EXTRACTS: tuple[Extract, ...] = (
@@ -94,13 +114,15 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("pers_person_id", ID, True),
             _c("pers_sex", CODE, codes=SEX),
             _c("pers_ethnicity", TEXT),
-            _c("pers_dob", DATE),
-            _c("pers_expected_dob", DATE),
+            _c("pers_dob", DATE, event=False),
+            _c("pers_expected_dob", DATE, event=False),
             _c("pers_death_date", DATE),
         ),
         key=("pers_person_id",),
         date_order=(("pers_dob", "pers_death_date"),),
         one_of=("pers_dob", "pers_expected_dob"),
+        label="persons",
+        coverage=REFERENCE,
     ),
     Extract(
         "ssd_contacts",
@@ -113,6 +135,8 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("cont_contact_outcome_json", TEXT),
         ),
         key=("cont_contact_id",),
+        label="contacts",
+        activity="cont_contact_date",
     ),
     Extract(
         "ssd_cin_episodes",
@@ -133,6 +157,8 @@ EXTRACTS: tuple[Extract, ...] = (
         # A decision before receipt is kept in raw and excluded from kpi_01 with a reason (the
         # KPI definitions' data-quality rule); a close before the referral is impossible.
         date_order=(("cine_referral_date", "cine_close_date"),),
+        label="referrals",
+        activity="cine_close_date",
     ),
     Extract(
         "ssd_cin_assessments",
@@ -146,6 +172,8 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("cina_assessment_team", TEXT),
         ),
         key=("cina_assessment_id",),
+        label="assessments",
+        activity="cina_assessment_auth_date",
     ),
     Extract(
         "ssd_s47_enquiry",
@@ -160,6 +188,8 @@ EXTRACTS: tuple[Extract, ...] = (
         ),
         key=("s47e_s47_enquiry_id",),
         date_order=(("s47e_s47_start_date", "s47e_s47_end_date"),),
+        label="S47 enquiries",
+        activity="s47e_s47_end_date",
     ),
     Extract(
         "ssd_initial_cp_conference",
@@ -175,6 +205,8 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("icpc_cp_plan_id", ID),
         ),
         key=("icpc_icpc_id",),
+        label="initial CP conferences",
+        activity="icpc_icpc_date",
     ),
     Extract(
         "ssd_cp_plans",
@@ -190,6 +222,8 @@ EXTRACTS: tuple[Extract, ...] = (
         ),
         key=("cppl_cp_plan_id",),
         date_order=(("cppl_cp_plan_start_date", "cppl_cp_plan_end_date"),),
+        label="CP plans",
+        activity="cppl_cp_plan_end_date",
     ),
     Extract(
         "ssd_cla_episodes",
@@ -207,6 +241,14 @@ EXTRACTS: tuple[Extract, ...] = (
         ),
         key=("clae_cla_episode_id",),
         date_order=(("clae_cla_episode_start_date", "clae_cla_episode_ceased_date"),),
+        label="looked-after episodes",
+        # Leaving care, not a change of episode (X1): an extract holds the whole of each period
+        # of care open in its window, so episodes that changed before the window can be in it,
+        # but a period that ended before the window cannot.
+        activity=(
+            "case when clae_cla_episode_ceased_reason is distinct from 'X1' "
+            "then clae_cla_episode_ceased_date end"
+        ),
     ),
     Extract(
         "ssd_cla_placement",
@@ -223,6 +265,8 @@ EXTRACTS: tuple[Extract, ...] = (
         ),
         key=("clap_cla_placement_id",),
         date_order=(("clap_cla_placement_start_date", "clap_cla_placement_end_date"),),
+        label="placements",
+        activity="clap_cla_placement_end_date",
     ),
     Extract(
         "ssd_legal_status",
@@ -236,6 +280,8 @@ EXTRACTS: tuple[Extract, ...] = (
         ),
         key=("lega_legal_status_id",),
         date_order=(("lega_legal_status_start_date", "lega_legal_status_end_date"),),
+        label="legal status spells",
+        activity="lega_legal_status_end_date",
     ),
     Extract(
         "ssd_cla_reviews",
@@ -244,10 +290,12 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("clar_cla_review_id", ID, True),
             _c("clar_cla_id", ID, True),
             _c("clar_cla_review_date", DATE),
-            _c("clar_cla_review_due_date", DATE),
+            _c("clar_cla_review_due_date", DATE, event=False),
             _c("clar_cla_review_cancelled", FLAG),
         ),
         key=("clar_cla_review_id",),
+        label="looked-after reviews",
+        activity="clar_cla_review_date",
     ),
     Extract(
         "ssd_permanence",
@@ -265,6 +313,8 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("perm_decision_reversed_date", DATE),
         ),
         key=("perm_table_id",),
+        label="permanence records",
+        activity="perm_permanence_order_date",
     ),
     Extract(
         "ssd_professionals",
@@ -278,6 +328,8 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("prof_agency_worker_flag", FLAG),
         ),
         key=("prof_professional_id",),
+        label="workers",
+        coverage=REFERENCE,
     ),
     Extract(
         "ssd_involvements",
@@ -293,6 +345,8 @@ EXTRACTS: tuple[Extract, ...] = (
         ),
         key=("invo_involvements_id",),
         date_order=(("invo_involvement_start_date", "invo_involvement_end_date"),),
+        label="allocations",
+        activity="invo_involvement_end_date",
     ),
     Extract(
         "ext_workforce_snapshots",
@@ -308,6 +362,9 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("long_term_absence", FLAG),
         ),
         key=("snapshot_date", "prof_professional_id"),
+        label="workforce snapshots",
+        coverage=SNAPSHOT,
+        activity="snapshot_date",
     ),
     Extract(
         "ext_supervisions",
@@ -318,19 +375,24 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("supervision_date", DATE, True),
         ),
         key=("supervision_id",),
+        label="supervisions",
+        activity="supervision_date",
     ),
     Extract(
         "ext_care_leaver_outcomes",
         "care leaver at a birthday (SSDA903 OC3 item, one per birthday 17-21)",
         (
             _c("person_id", ID, True),
-            _c("date_of_birth", DATE, True),
+            _c("date_of_birth", DATE, True, event=False),
             _c("birthday_age", INTEGER, True, minimum=17, maximum=21),
             _c("in_touch", CODE, True, codes=IN_TOUCH),
             _c("activity", CODE, codes=ACTIVITY),
             _c("accommodation", TEXT),
         ),
         key=("person_id", "birthday_age"),
+        label="care-leaver outcomes",
+        # The birthday the outcome is recorded at.
+        activity="date_of_birth + to_years(cast(birthday_age as integer))",
     ),
     Extract(
         "ext_yj_outcomes",
@@ -338,13 +400,15 @@ EXTRACTS: tuple[Extract, ...] = (
         (
             _c("yj_outcome_id", ID, True),
             _c("yj_person_id", ID, True),
-            _c("date_of_birth", DATE, True),
+            _c("date_of_birth", DATE, True, event=False),
             _c("offence_date", DATE, True),
             _c("outcome_date", DATE, True),
             _c("outcome_type", CODE, True, codes=YJ_OUTCOME_TYPE),
         ),
         key=("yj_outcome_id",),
         date_order=(("offence_date", "outcome_date"),),
+        label="youth justice outcomes",
+        activity="outcome_date",
     ),
 )
 

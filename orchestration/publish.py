@@ -40,6 +40,10 @@ def child_identifying_columns() -> set[str]:
     }  # fmt: skip
 
 
+class NothingToPublish(Exception):
+    """The build holds no KPI value at all: the extracts support none."""
+
+
 @dataclass(frozen=True)
 class BuildInfo:
     build_id: str
@@ -48,6 +52,10 @@ class BuildInfo:
     source_dir: str
     sources: list[dict]
     dbt_summary: dict
+    # CSC_DATA_AS_AT and CSC_DATA_FROM as set for the build (None: inferred from the data),
+    # and what the build took them to be (int_data_as_at).
+    data_as_at_setting: str | None = None
+    data_from_setting: str | None = None
 
 
 def table_checksum(con: duckdb.DuckDBPyConnection, qualified_table: str) -> str:
@@ -109,16 +117,34 @@ def publish(warehouse: Path, analyst_db: Path, info: BuildInfo) -> dict[str, str
             con.execute(
                 f'create table {schema}."{table}" as select {select} from build.{schema}."{table}"'
             )
+        # The as-at date the build used (set or inferred) and the last month it covers.
+        coverage_dates = con.execute(
+            "select as_at, last_complete_month_end from build.intermediate.int_data_as_at"
+        ).fetchone() or (None, None)
         con.execute("detach build")
         _withhold_rejected_values(con)
         for schema, table in published:
             checksums[f"{schema}.{table}"] = table_checksum(con, f'{schema}."{table}"')
         rows = con.execute("select count(*) from marts.kpi_values").fetchone()[0]
         if rows == 0:
-            raise RuntimeError("marts.kpi_values is empty: nothing worth publishing")
+            # Say why, from the coverage the build worked out (the previous analyst database,
+            # if any, stays as it was).
+            why = [
+                row[0]
+                for row in con.execute(
+                    "select distinct reason_not_published from marts.kpi_coverage "
+                    "where reason_not_published is not null order by 1 limit 5"
+                ).fetchall()
+            ]
+            raise NothingToPublish(
+                "no KPI can be computed from the loaded extracts, so nothing was published"
+                + (f" ({'; '.join(why)})" if why else "")
+            )
         con.execute(
             "create table meta.build_info as select ? as build_id, ? as started_at, "
-            "? as finished_at, ? as source_dir, ? as sources, ? as dbt_test_summary",
+            "? as finished_at, ? as source_dir, ? as sources, ? as dbt_test_summary, "
+            "cast(? as date) as data_as_at_setting, cast(? as date) as data_from_setting, "
+            "cast(? as date) as data_as_at, cast(? as date) as last_complete_month_end",
             [
                 info.build_id,
                 info.started_at,
@@ -126,6 +152,9 @@ def publish(warehouse: Path, analyst_db: Path, info: BuildInfo) -> dict[str, str
                 info.source_dir,
                 json.dumps(info.sources),
                 json.dumps(info.dbt_summary),
+                info.data_as_at_setting,
+                info.data_from_setting,
+                *coverage_dates,
             ],
         )
         con.execute("create table meta.table_checksums (table_name varchar, checksum varchar)")

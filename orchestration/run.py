@@ -48,6 +48,14 @@ def _summary(settings: Settings) -> None:
             "max(period_end) from marts.kpi_values"
         ).fetchone()
         print(f"\nmarts.kpi_values: {kpis} KPIs x {months} month ends ({first} to {last})")
+        missing = con.execute(
+            "select kpi_id, reason_not_published from marts.kpi_coverage "
+            "where reason_not_published is not null order by report_order"
+        ).fetchall()
+        if missing:
+            print(f"Not computed from the loaded extracts ({len(missing)} KPIs):")
+            for kpi_id, reason in missing:
+                print(f"  {kpi_id:18} {reason}")
     finally:
         con.close()
     print(f"Working warehouse: {settings.warehouse}")

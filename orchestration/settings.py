@@ -7,6 +7,7 @@ against the repository root, whatever the working directory (interfaces.md).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from dataclasses import dataclass
@@ -17,6 +18,23 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEMO_SOURCE_DIR = "data/demo"
 # The dbt of the environment running the pipeline, so PATH does not matter.
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
+
+
+class SettingError(ValueError):
+    """A setting's value cannot be used; the message names the setting and what it expects."""
+
+
+def _date(variable: str) -> str | None:
+    """A `YYYY-MM-DD` date setting, or None when unset or empty."""
+    text = (os.environ.get(variable) or "").strip()
+    if not text:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise SettingError(f"{variable} must be a date written YYYY-MM-DD, not {text!r}") from None
 
 
 def _path(variable: str, default: str) -> Path:
@@ -37,6 +55,19 @@ class Settings:
     report_month: str | None
     # True when CSC_SOURCE_DIR is unset and the pipeline runs on generated demo extracts.
     demo: bool
+    # The date the extracts were taken (months ending after it are partial) and the first day
+    # they cover completely; None to infer them from the data (int_data_as_at,
+    # int_source_coverage in dbt).
+    data_as_at: str | None = None
+    data_from: str | None = None
+
+    def dbt_vars(self) -> dict[str, str]:
+        """What dbt needs from the settings, passed as `--vars`."""
+        return {
+            "la_code": self.la_code,
+            "data_as_at": self.data_as_at or "",
+            "data_from": self.data_from or "",
+        }
 
 
 def load_settings() -> Settings:
@@ -51,4 +82,6 @@ def load_settings() -> Settings:
         la_code=os.environ.get("CSC_LA_CODE") or "330",
         report_month=os.environ.get("CSC_REPORT_MONTH") or None,
         demo=not os.environ.get("CSC_SOURCE_DIR"),
+        data_as_at=_date("CSC_DATA_AS_AT"),
+        data_from=_date("CSC_DATA_FROM"),
     )
