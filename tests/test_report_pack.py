@@ -282,10 +282,14 @@ def test_build_everything_writes_the_pack_of_the_latest_complete_month(pack):
         assert any(w.startswith("no PDF") for w in pack.manifest["warnings"])
     tables = {p.stem for p in (pack.folder / "tables").glob("*.csv")}
     parquet = {p.stem for p in (pack.folder / "tables").glob("*.parquet")}
-    expected = {f"rpt_kpi_{n:02d}" for n in range(1, 16)} | {
+    # The standard KPI pages share one table (rpt_kpi_pages, a kpi_id column); KPI 10, KPI 12
+    # and the council business plan measures have tables of their own.
+    expected = {
         "rpt_scorecard_summary",
         "rpt_headline_rates",
-        "rpt_contacts",
+        "rpt_kpi_pages",
+        "rpt_kpi_10",
+        "rpt_kpi_12",
         "rpt_council_business_plan",
         "rpt_kpi_trends",
     }
@@ -294,7 +298,7 @@ def test_build_everything_writes_the_pack_of_the_latest_complete_month(pack):
     assert MONTH in pack.partitions
     assert pack.manifest["month"] == MONTH
     listed = {f["path"] for f in pack.manifest["files"]}
-    assert {"kpi_pack.xlsx", "kpi_pack.html", "tables/rpt_kpi_01.csv"} <= listed
+    assert {"kpi_pack.xlsx", "kpi_pack.html", "tables/rpt_kpi_pages.csv"} <= listed
     assert pack.manifest["pages_without_commentary"] == ["kpi_07"]
     # make run's summary names the folder and the files.
     summary = "\n".join(pack.summary_lines)
@@ -366,7 +370,8 @@ def test_workbook_numbers_match_the_mart(pack):
     }
     pages = dict(
         _query(
-            pack, "select page_label, kpi_id from reference.report_pages where kpi_id is not null"
+            pack,
+            "select page_label, kpi_id from reporting.rpt_report_pages where kpi_id is not null",
         )
     )
     checked = 0

@@ -1,13 +1,16 @@
-"""The dbt side of the extract contract (extracts.py), written from it: the sources YAML and a
-macro, `extract_contract()`, that dbt models loop over.
+"""What dbt needs from the extract contract (extracts.py) and the KPI registry (registry.py),
+written from them: the sources YAML and two macros dbt models loop over, `extract_contract()`
+and `kpi_registry()`.
 
 dbt needs, for each extract, what the contract already says: the Dagster asset that loads it
 (so lineage runs unbroken), which date shows the months it covers, which dates are events, the
 date pairs that should be in order and the record key. The macro is how the models that treat
 every extract alike (the coverage models, audit.date_contradictions) get that at parse time, so
 their `source()` calls are dependencies dbt and Dagster see (dbt's `graph` is still empty when it
-parses). Generating both keeps one statement of each; `scripts/build_dbt_sources.py --check`
-(run by the tests) fails when a committed file is out of date.
+parses). `kpi_registry()` is how int_kpi_records and the page tables find every KPI's model at
+parse time. Generating them keeps one statement of each;
+`scripts/build_dbt_generated.py --check` (run by the tests) fails when a committed file is out
+of date.
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from pathlib import Path
 import yaml
 
 from orchestration import extracts as x
+from orchestration.registry import load_registry
 
 DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
 SOURCES_YAML = DBT_PROJECT / "models" / "staging" / "csc" / "_csc__sources.yml"
 CONTRACT_MACRO = DBT_PROJECT / "macros" / "extract_contract.sql"
+REGISTRY_MACRO = DBT_PROJECT / "macros" / "kpi_registry.sql"
 HEADER = (
-    "# Generated from orchestration/extracts.py by scripts/build_dbt_sources.py: edit the\n"
+    "# Generated from orchestration/extracts.py by scripts/build_dbt_generated.py: edit the\n"
     "# contract there and rerun the script, not this file.\n"
 )
 
@@ -69,6 +74,12 @@ def _jinja(value) -> str:
     """A Python value as a Jinja literal."""
     if value is None:
         return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_jinja(k)}: {_jinja(v)}" for k, v in value.items()) + "}"
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, list | tuple):
@@ -91,12 +102,44 @@ def render_macro() -> str:
         body = ",\n        ".join(f'"{k}": {_jinja(v)}' for k, v in fields.items())
         entries.append("    {\n        " + body + ",\n    }")
     return (
-        "{#- Generated from orchestration/extracts.py by scripts/build_dbt_sources.py: edit the\n"
+        "{#- Generated from orchestration/extracts.py by scripts/build_dbt_generated.py: edit the\n"
         "    contract there and rerun the script, not this file. Every extract with what the\n"
         "    models that treat all extracts alike need: its label, coverage kind, activity date\n"
         "    (SQL over its columns), event dates, record key and the date pairs that should be\n"
         "    in order. -#}\n"
         "{% macro extract_contract() %}\n"
+        "{{ return([\n" + ",\n".join(entries) + ",\n]) }}\n"
+        "{% endmacro %}\n"
+    )
+
+
+def render_registry_macro() -> str:
+    entries = []
+    for k in load_registry():
+        fields = {
+            "kpi_id": k.kpi_id,
+            "model": k.model,
+            "record_grain": k.record_grain,
+            "unit": k.unit,
+            "polarity": k.polarity,
+            "windows": list(k.windows),
+            "exception_list": k.exception_list,
+            "page_period_type": k.page_period_type,
+            "page_comparator": k.page_comparator,
+            "page_month_suffix": k.page_month_suffix,
+            "page_rows": [
+                {"field": r.field, "unit": r.unit, "measure": r.measure} for r in k.page_rows
+            ],
+        }
+        body = ",\n        ".join(f'"{key}": {_jinja(v)}' for key, v in fields.items())
+        entries.append("    {\n        " + body + ",\n    }")
+    return (
+        "{#- Generated from seeds/kpi_catalogue.csv (the KPI registry) by\n"
+        "    scripts/build_dbt_generated.py: edit the registry and rerun the script, not this\n"
+        "    file. Every KPI, in report order, with what models that treat all KPIs alike need\n"
+        "    at parse time: its records model, their grain, its unit, polarity and windows,\n"
+        "    whether it has an exception list, and its page table's layout. -#}\n"
+        "{% macro kpi_registry() %}\n"
         "{{ return([\n" + ",\n".join(entries) + ",\n]) }}\n"
         "{% endmacro %}\n"
     )
