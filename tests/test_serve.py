@@ -1,0 +1,87 @@
+"""`make serve`'s set-up without starting anything (the running service is test_service.py):
+DAGSTER_HOME owner-only whatever the umask, the project's instance configuration installed and
+kept current, the webserver bound to 127.0.0.1 unless a setting says otherwise, bad settings
+refused before anything starts, and the status report."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+import pytest
+
+from orchestration import serve
+from orchestration.service_status import status_lines
+from orchestration.settings import REPO_ROOT
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    home = tmp_path / "deep" / "dagster_home"
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    for name in list(os.environ):
+        if name.startswith(("CSC_WEBSERVER_", "CSC_ALERT_")):
+            monkeypatch.delenv(name)
+    monkeypatch.delenv("CSC_NIGHTLY_CRON", raising=False)
+    return home
+
+
+def test_dagster_home_is_created_owner_only_whatever_the_umask(home):
+    previous = os.umask(0)
+    try:
+        serve.prepare_home()
+    finally:
+        os.umask(previous)
+    assert oct(home.stat().st_mode & 0o777) == "0o700"
+    config = home / "dagster.yaml"
+    assert config.read_bytes() == (REPO_ROOT / "orchestration" / "dagster.yaml").read_bytes()
+    assert oct(config.stat().st_mode & 0o777) == "0o600"
+
+
+def test_an_outdated_instance_configuration_is_replaced(home):
+    home.mkdir(parents=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: true\n")
+    serve.prepare_home()
+    assert "retention:" in (home / "dagster.yaml").read_text()
+
+
+def test_the_webserver_binds_to_loopback_unless_told(home, monkeypatch):
+    webserver = serve.commands()["webserver"]
+    assert webserver[webserver.index("--host") + 1] == "127.0.0.1"
+    assert webserver[webserver.index("--port") + 1] == "3000"
+    monkeypatch.setenv("CSC_WEBSERVER_HOST", "0.0.0.0")
+    monkeypatch.setenv("CSC_WEBSERVER_PORT", "8080")
+    webserver = serve.commands()["webserver"]
+    assert webserver[webserver.index("--host") + 1] == "0.0.0.0"
+    assert webserver[webserver.index("--port") + 1] == "8080"
+    assert serve.commands()["daemon"][1:] == ["run", "-m", "orchestration.definitions"]
+
+
+@pytest.mark.parametrize(
+    "variable, value, message",
+    [
+        ("CSC_NIGHTLY_CRON", "every night", "CSC_NIGHTLY_CRON must be a cron expression"),
+        ("CSC_WEBSERVER_PORT", "http", "CSC_WEBSERVER_PORT must be a whole number"),
+        ("CSC_WEBSERVER_PORT", "70000", "CSC_WEBSERVER_PORT must be a port number"),
+        ("CSC_ALERT_SMTP_HOST", "smtp.example", "CSC_ALERT_TO names no recipient"),
+        ("CSC_ALERT_STALE_DAYS", "a week", "CSC_ALERT_STALE_DAYS must be a whole number"),
+    ],
+)
+def test_bad_settings_stop_it_before_anything_starts(
+    home, monkeypatch, capsys, variable, value, message
+):
+    monkeypatch.setenv(variable, value)
+    assert serve.main(["all"]) == 2
+    assert message in capsys.readouterr().err
+    assert not home.exists()
+
+
+def test_status_of_an_instance_whose_daemon_never_ran(home):
+    serve.prepare_home()
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        lines, healthy = status_lines(instance)
+    text = "\n".join(lines)
+    assert not healthy
+    assert "Daemon: has never run on this DAGSTER_HOME" in text
+    assert "nightly_build is not on" in text
+    assert f"Notices ({home / 'notices'}): 0" in text
