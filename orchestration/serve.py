@@ -142,8 +142,7 @@ def serve_foreground() -> int:
     def on_signal(signum, _frame):
         stopping.append(signum)
 
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     processes: dict[str, subprocess.Popen] = {}
     try:
         for name, command in commands().items():
@@ -173,6 +172,8 @@ def serve_foreground() -> int:
         return 0
     finally:
         _stop(processes)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def serve_one(name: str) -> int:

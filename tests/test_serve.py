@@ -1,11 +1,14 @@
 """`make serve`'s set-up without starting anything (the running service is test_service.py):
 DAGSTER_HOME owner-only whatever the umask, the project's instance configuration installed and
 kept current, the webserver bound to 127.0.0.1 unless a setting says otherwise, bad settings
-refused before anything starts, and the status report."""
+refused before anything starts, the status report; and the supervision of the two processes
+(either stopping stops the other, SIGTERM stops both), with stand-ins for them."""
 
 from __future__ import annotations
 
 import os
+import signal
+import threading
 
 import dagster as dg
 import pytest
@@ -85,3 +88,53 @@ def test_status_of_an_instance_whose_daemon_never_ran(home):
     assert "Daemon: has never run on this DAGSTER_HOME" in text
     assert "nightly_build is not on" in text
     assert f"Notices ({home / 'notices'}): 0" in text
+
+
+def _fake_services(monkeypatch, tmp_path, webserver, daemon):
+    """serve_foreground with stand-in processes: its supervision, not Dagster, is under test."""
+    monkeypatch.setattr(serve, "prepare", lambda: tmp_path)
+    monkeypatch.setattr(serve, "commands", lambda: {"webserver": webserver, "daemon": daemon})
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_when_one_service_stops_by_itself_the_other_is_stopped_and_the_exit_is_non_zero(
+    home, tmp_path, monkeypatch, capsys
+):
+    pid_file = tmp_path / "webserver.pid"
+    _fake_services(
+        monkeypatch,
+        tmp_path,
+        webserver=["sh", "-c", f"echo $$ > {pid_file}; exec sleep 300"],
+        daemon=["sh", "-c", "sleep 2; exit 3"],
+    )
+    assert serve.serve_foreground() == 1
+    assert "daemon exited with 3: stopping the rest" in capsys.readouterr().err
+    assert not _alive(int(pid_file.read_text()))
+
+
+def test_sigterm_stops_both_and_exits_zero(home, tmp_path, monkeypatch, capsys):
+    pid_files = [tmp_path / "webserver.pid", tmp_path / "daemon.pid"]
+    _fake_services(
+        monkeypatch,
+        tmp_path,
+        webserver=["sh", "-c", f"echo $$ > {pid_files[0]}; exec sleep 300"],
+        daemon=["sh", "-c", f"echo $$ > {pid_files[1]}; exec sleep 300"],
+    )
+    previous = signal.getsignal(signal.SIGTERM)
+    timer = threading.Timer(3, os.kill, (os.getpid(), signal.SIGTERM))
+    timer.start()
+    try:
+        assert serve.serve_foreground() == 0
+    finally:
+        timer.cancel()
+    assert "Stopping the webserver and the daemon (SIGTERM)" in capsys.readouterr().out
+    assert not any(_alive(int(p.read_text())) for p in pid_files)
+    # The handlers are put back: Ctrl-C works again in whatever called it.
+    assert signal.getsignal(signal.SIGTERM) is previous
