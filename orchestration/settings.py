@@ -92,10 +92,6 @@ def load_settings() -> Settings:
 # started with (deploy/csc-kpi.env under systemd).
 
 
-class SettingError(ValueError):
-    """A setting has a value the pipeline cannot use; the message names the variable."""
-
-
 def _int(variable: str, default: int, minimum: int = 0) -> int:
     text = (os.environ.get(variable) or "").strip()
     if not text:
