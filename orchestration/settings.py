@@ -85,3 +85,122 @@ def load_settings() -> Settings:
         data_as_at=_date("CSC_DATA_AS_AT"),
         data_from=_date("CSC_DATA_FROM"),
     )
+
+
+# Running as a service (`make serve`, deploy/) and telling someone when a night fails. Read when
+# used, like the settings above: the webserver and daemon processes see the environment they were
+# started with (deploy/csc-kpi.env under systemd).
+
+
+def _int(variable: str, default: int, minimum: int = 0) -> int:
+    text = (os.environ.get(variable) or "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise SettingError(f"{variable} must be a whole number, not {text!r}") from None
+    if value < minimum:
+        raise SettingError(f"{variable} must be at least {minimum}, not {value}")
+    return value
+
+
+def _flag(variable: str) -> bool:
+    text = (os.environ.get(variable) or "").strip().lower()
+    if text in ("", "0", "n", "no", "false", "off"):
+        return False
+    if text in ("1", "y", "yes", "true", "on"):
+        return True
+    raise SettingError(f"{variable} must be yes or no, not {text!r}")
+
+
+def dagster_home() -> Path:
+    """The Dagster instance folder: run history, schedule state, notices. `make` sets it."""
+    return _path("DAGSTER_HOME", ".dagster_home")
+
+
+DEFAULT_NIGHTLY_CRON = "0 2 * * *"
+# The time zone of every schedule: 02:00 is 02:00 in England, summer and winter.
+SCHEDULE_TIMEZONE = "Europe/London"
+
+
+def nightly_cron() -> str:
+    """The nightly schedule's cron (Europe/London). Read when the definitions load, i.e. when the
+    webserver and daemon start: a change takes effect after a restart."""
+    from dagster._utils.schedules import is_valid_cron_string
+
+    cron = (os.environ.get("CSC_NIGHTLY_CRON") or DEFAULT_NIGHTLY_CRON).strip()
+    if not is_valid_cron_string(cron):
+        raise SettingError(f"CSC_NIGHTLY_CRON must be a cron expression, not {cron!r}")
+    return cron
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    webserver_host: str
+    webserver_port: int
+    # Where people reach the webserver, for the links in notices.
+    webserver_url: str
+    # Finished runs older than this many days are deleted with their logs (0 keeps them all).
+    run_history_days: int
+
+
+def load_service_settings() -> ServiceSettings:
+    host = (os.environ.get("CSC_WEBSERVER_HOST") or "127.0.0.1").strip()
+    port = _int("CSC_WEBSERVER_PORT", 3000, minimum=1)
+    if port > 65535:
+        raise SettingError(f"CSC_WEBSERVER_PORT must be a port number, not {port}")
+    url_host = host if host not in ("0.0.0.0", "::") else _hostname()
+    url = (os.environ.get("CSC_WEBSERVER_URL") or f"http://{url_host}:{port}").strip()
+    return ServiceSettings(
+        webserver_host=host,
+        webserver_port=port,
+        webserver_url=url.rstrip("/"),
+        run_history_days=_int("CSC_RUN_HISTORY_DAYS", 90),
+    )
+
+
+def _hostname() -> str:
+    import socket
+
+    return socket.getfqdn()
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    smtp_host: str | None
+    smtp_port: int
+    smtp_starttls: bool
+    smtp_user: str | None
+    smtp_password: str | None
+    sender: str
+    recipients: tuple[str, ...]
+    # A notice when no extract has changed for more than this many days (0: never).
+    stale_days: int
+
+    @property
+    def email_configured(self) -> bool:
+        return bool(self.smtp_host)
+
+
+def load_alert_settings() -> AlertSettings:
+    host = (os.environ.get("CSC_ALERT_SMTP_HOST") or "").strip() or None
+    recipients = tuple(
+        address.strip()
+        for address in (os.environ.get("CSC_ALERT_TO") or "").split(",")
+        if address.strip()
+    )
+    if host and not recipients:
+        raise SettingError("CSC_ALERT_SMTP_HOST is set but CSC_ALERT_TO names no recipient")
+    user = (os.environ.get("CSC_ALERT_SMTP_USER") or "").strip() or None
+    return AlertSettings(
+        smtp_host=host,
+        smtp_port=_int("CSC_ALERT_SMTP_PORT", 25, minimum=1),
+        smtp_starttls=_flag("CSC_ALERT_SMTP_STARTTLS"),
+        smtp_user=user,
+        smtp_password=os.environ.get("CSC_ALERT_SMTP_PASSWORD") or None,
+        sender=(os.environ.get("CSC_ALERT_FROM") or "").strip()
+        or f"csc-kpi-warehouse@{_hostname()}",
+        recipients=recipients,
+        stale_days=_int("CSC_ALERT_STALE_DAYS", 4),
+    )
