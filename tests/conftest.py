@@ -74,11 +74,17 @@ def failures(result) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def hand_fixture_warehouse(tmp_path_factory) -> Path:
+def hand_fixture_build(tmp_path_factory):
+    """The hand fixture built once per session: (the run's result, the warehouse path)."""
     work = tmp_path_factory.mktemp("hand_small")
     result, warehouse = run_build(FIXTURES / "hand_small", work, **HAND_FIXTURE_COVERAGE)
     assert result.success, failures(result)
-    return warehouse
+    return result, warehouse
+
+
+@pytest.fixture(scope="session")
+def hand_fixture_warehouse(hand_fixture_build) -> Path:
+    return hand_fixture_build[1]
 
 
 def query(warehouse: Path, sql: str, params=None) -> list[tuple]:

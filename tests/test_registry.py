@@ -102,3 +102,33 @@ def test_no_other_file_lists_the_kpi_ids():
             if len(found) >= 3:
                 offenders.append(f"{path.relative_to(REPO)}:{number}: {sorted(found)}")
     assert offenders == []
+
+
+def test_dbt_tables_show_their_columns_and_row_counts_in_dagster(hand_fixture_build):
+    import dagster as dg
+
+    from tests.conftest import query
+
+    result, warehouse = hand_fixture_build
+    key = dg.AssetKey(["marts", "kpi_values"])
+    (materialization,) = [
+        m for m in result.get_asset_materialization_events() if m.asset_key == key
+    ]
+    metadata = materialization.materialization.metadata
+    (rows,) = query(warehouse, "select count(*) from marts.kpi_values")[0]
+    assert metadata["dagster/row_count"].value == rows
+    columns = {c.name: c.type for c in metadata["dagster/column_schema"].value.columns}
+    assert columns["kpi_id"] == "VARCHAR" and columns["value"] == "DOUBLE"
+
+
+def test_make_docs_writes_the_data_dictionary(hand_fixture_warehouse, monkeypatch, tmp_path):
+    from orchestration import docs_site
+
+    monkeypatch.setenv("CSC_WAREHOUSE", str(hand_fixture_warehouse))
+    monkeypatch.setattr(docs_site, "SITE", tmp_path / "index.html")
+    assert docs_site.main() == 0
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    # One file with the manifest and the catalog inside: models, their descriptions and the
+    # warehouse's column types.
+    assert "kpi_01_referral_decisions" in page and "int_kpi_windows" in page
+    assert "the registry" in page.lower()
