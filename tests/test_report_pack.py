@@ -32,11 +32,12 @@ from orchestration.report_pack.config import find_chromium
 from orchestration.report_pack.errors import ReportPackError
 from tests.conftest import _environment, failures
 
+REPO = Path(__file__).resolve().parent.parent
 MONTH = "2018-12"
 # Every page of the reference report (OCG contract KPI report, December 2018) has its section, in
 # this order: contents, the scorecard, headline rates, contacts, KPI 1-15, the two council business
 # plan measures, qualitative evaluation of practice.
-EXPECTED_PAGES = [
+REFERENCE_PAGES = [
     "cover",
     "summary",
     "headline_rates",
@@ -46,6 +47,21 @@ EXPECTED_PAGES = [
     "cbp_a1",
     "practice_evaluation",
 ]
+
+
+def _pack_pages() -> list[str]:
+    """The pack's pages in print order: the registry's pages and the seed's other pages (a KPI
+    added to the registry with a page of its own is a page more than the reference report)."""
+    from orchestration.registry import load_registry
+
+    orders = {k.kpi_id: int(k.row["page_order"]) for k in load_registry() if k.row["page_order"]}
+    with open(REPO / "seeds" / "report_pages.csv", newline="", encoding="utf-8") as handle:
+        orders |= {row["page_id"]: int(row["page_order"]) for row in csv.DictReader(handle)}
+    return sorted(orders, key=orders.get)
+
+
+EXPECTED_PAGES = _pack_pages()
+assert [p for p in EXPECTED_PAGES if p in REFERENCE_PAGES] == REFERENCE_PAGES
 # Commentary for every page but KPI 7, whose page must show the placeholder.
 COMMENTARY_TEXT = {
     page: f"Sample commentary for {page}: performance discussed by the service."
@@ -316,7 +332,7 @@ def test_every_page_of_the_reference_report_has_its_counterpart(pack):
     sections = parse_pack_html((pack.folder / "kpi_pack.html").read_text())
     assert list(sections) == EXPECTED_PAGES
     workbook = openpyxl.load_workbook(pack.folder / "kpi_pack.xlsx")
-    assert workbook.sheetnames == [
+    reference_sheets = [
         "Summary",
         "Headline rates",
         "Contacts",
@@ -325,12 +341,21 @@ def test_every_page_of_the_reference_report_has_its_counterpart(pack):
         "CBP A1",
         "Practice evaluation",
     ]
-    # Every KPI and council business plan measure is on the scorecard, by id.
+    # A sheet per page but the contents (the scorecard's is "Summary"), the reference report's
+    # in its order.
+    assert len(workbook.sheetnames) == len(EXPECTED_PAGES) - 1
+    assert [n for n in workbook.sheetnames if n in reference_sheets] == reference_sheets
+    # Every KPI page (KPI 1-15, the council business plan measures, any the registry adds) is
+    # on the scorecard, by id.
     summary_ids = {
         row[0]
         for row in _query(pack, "select distinct kpi_id from reporting.rpt_scorecard_summary")
     }
-    assert summary_ids == {f"kpi_{n:02d}" for n in range(1, 16)} | {"cbp_fte", "cbp_a1"}
+    pages = _query(
+        pack, "select kpi_id from reporting.rpt_report_pages where page_kind in ('kpi', 'cbp')"
+    )
+    assert summary_ids == {row[0] for row in pages}
+    assert {f"kpi_{n:02d}" for n in range(1, 16)} | {"cbp_fte", "cbp_a1"} <= summary_ids
 
 
 def test_every_page_has_its_figures_for_the_month(pack):
