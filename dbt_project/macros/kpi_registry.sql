@@ -356,5 +356,18 @@
         "page_month_suffix": "",
         "page_rows": [],
     },
+    {
+        "kpi_id": "stability_short_term",
+        "model": "stability_short_term",
+        "record_grain": "period",
+        "unit": "percent",
+        "polarity": "low",
+        "windows": ["snapshot"],
+        "exception_list": true,
+        "page_period_type": "snapshot",
+        "page_comparator": "average",
+        "page_month_suffix": "",
+        "page_rows": [{"field": "numerator", "unit": "count", "measure": "Children with three or more placements in the 12 months"}, {"field": "denominator", "unit": "count", "measure": "Children looked after at the month end"}, {"field": "value", "unit": "percent", "measure": "%"}],
+    },
 ]) }}
 {% endmacro %}
