@@ -31,16 +31,19 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# Dagster's run storage keeps every event of every run: owner-only, whatever the umask.
 $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
-	mkdir -p $(DAGSTER_HOME)
-	cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	mkdir -p -m 700 $(DAGSTER_HOME)
+	chmod 700 $(DAGSTER_HOME)
+	install -m 600 orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml chromium
 	$(BIN)/python -m orchestration.run
 
+# umask 077: the webserver, the daemon and every run they start write owner-only files.
 dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m orchestration.prepare
-	$(BIN)/dagster dev -m orchestration.definitions
+	umask 077 && chmod 700 $(DAGSTER_HOME) && $(BIN)/dagster dev -m orchestration.definitions
 
 # The report pack prints its PDF with Debian's Chromium, and the tests check the HTML in it:
 # install it when missing. Where it cannot be installed (no root), the pack is written without
