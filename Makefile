@@ -12,12 +12,13 @@ export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 # dagster-dbt looks for the dbt executable on PATH.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help install run dev test bench lint format lock demo-data clean chromium
+.PHONY: help install run dev serve serve-status test bench lint format lock demo-data clean chromium
 
 help:
 	@echo "make run    build everything (demo data unless CSC_SOURCE_DIR is set)"
 	@echo "make test   run the whole test suite"
 	@echo "make dev    start dagster dev on the code location"
+	@echo "make serve  webserver + daemon in the foreground: the nightly schedule and the alerts"
 	@echo "make bench  run the benchmark harness"
 	@echo "make lint   ruff (lint and format check)"
 
@@ -44,6 +45,15 @@ run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml chromium
 dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m orchestration.prepare
 	umask 077 && chmod 700 $(DAGSTER_HOME) && $(BIN)/dagster dev -m orchestration.definitions
+
+# The webserver and the daemon as services (orchestration/serve.py; deploy/ for systemd). It sets
+# up DAGSTER_HOME itself (owner-only, with orchestration/dagster.yaml) and stops both on Ctrl-C.
+serve: $(STAMP) chromium
+	$(BIN)/python -m orchestration.serve
+
+# Is the daemon alive and the nightly schedule on? Last builds and notices (exit 1 if not healthy).
+serve-status: $(STAMP)
+	$(BIN)/python -m orchestration.serve status
 
 # The report pack prints its PDF with Debian's Chromium, and the tests check the HTML in it:
 # install it when missing. Where it cannot be installed (no root), the pack is written without

@@ -1,18 +1,27 @@
 """The Dagster code location: ingest assets, dbt assets with their tests as checks, the published
 outputs (analyst database, exception lists, report pack), the job that materialises everything,
-the nightly schedule and the source-file sensor. `make run` executes the same job."""
+the nightly schedule and the source-file sensor. `make run` executes the same job; `make serve`
+(and deploy/) runs the webserver and the daemon that fires the schedule and the sensors, among
+them the notices of a failed or recovered build and of stale extracts (alert_sensors.py)."""
 
 from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.alert_sensors import (
+    build_failure_sensor,
+    build_recovery_sensor,
+    build_stale_source_sensor,
+)
 from orchestration.assets.benchmarks import dfe_cin_benchmarks
 from orchestration.assets.dbt import dbt_resource, warehouse_dbt_models
 from orchestration.assets.exception_lists import exception_lists
 from orchestration.assets.ingest import build_ingest_assets
 from orchestration.assets.publish import analyst_database
 from orchestration.assets.report_pack import kpi_pack
+from orchestration.housekeeping import prune_run_history, prune_schedule
 from orchestration.sensors import build_source_sensor
+from orchestration.settings import SCHEDULE_TIMEZONE, nightly_cron
 from orchestration.warehouse import WarehouseResource
 
 BUILD_JOB_NAME = "build_everything"
@@ -29,8 +38,10 @@ build_everything = dg.define_asset_job(
 nightly = dg.ScheduleDefinition(
     name="nightly_build",
     job=build_everything,
-    cron_schedule="0 2 * * *",
-    execution_timezone="Europe/London",
+    # 02:00 unless CSC_NIGHTLY_CRON says otherwise; read when the webserver and daemon load the
+    # definitions (the service tests fire it every minute).
+    cron_schedule=nightly_cron(),
+    execution_timezone=SCHEDULE_TIMEZONE,
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 
@@ -43,9 +54,14 @@ defs = dg.Definitions(
         exception_lists,
         kpi_pack,
     ],
-    jobs=[build_everything],
-    schedules=[nightly],
-    sensors=[build_source_sensor(build_everything)],
+    jobs=[build_everything, prune_run_history],
+    schedules=[nightly, prune_schedule],
+    sensors=[
+        build_source_sensor(build_everything),
+        build_failure_sensor([build_everything, prune_run_history]),
+        build_recovery_sensor(build_everything),
+        build_stale_source_sensor(),
+    ],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
     # One process per run: steps run one after another, so no two steps of a run ever hold the
     # DuckDB write lock together.

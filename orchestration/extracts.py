@@ -60,6 +60,13 @@ YJ_OUTCOME_TYPE = (
 )  # fmt: skip
 
 
+# How an extract's rows say which months it covers (the coverage models in dbt read this from
+# the sources YAML, generated from here).
+FLOW = "flow"  # dated events: its activity date's months show where the extract begins
+SNAPSHOT = "snapshot"  # one dated snapshot per month end: the months with a snapshot
+REFERENCE = "reference"  # no months of its own (people, workers): only present or not
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -71,6 +78,9 @@ class Column:
     # One of the sensitivities above, or None for a value that identifies nobody (a code, a flag,
     # an event date, a team name).
     sensitivity: str | None = None
+    # A date that records something that has happened, so it counts towards the date the
+    # extracts were taken (CSC_DATA_AS_AT, when not set): not a date of birth or a due date.
+    event: bool = True
 
     @property
     def identifying(self) -> bool:
@@ -90,10 +100,20 @@ class Extract:
     grain: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
-    # Pairs (start, end) where end must not be before start; a reversed pair rejects the row.
+    # Pairs (start, end) where end should not be before start. A reversed pair does not reject
+    # the row: the record stays in the warehouse and is left out of the measures that need that
+    # interval, listed in audit.kpi_exclusions and audit.date_contradictions.
     date_order: tuple[tuple[str, str], ...] = field(default=())
     # Columns of which at least one must be filled (ssd_person: dob or expected dob).
     one_of: tuple[str, ...] = field(default=())
+    # What its rows are called in messages ("no referrals loaded").
+    label: str = ""
+    coverage: str = FLOW
+    # SQL over the raw table's columns: the date whose months show which months the extract
+    # covers. Chosen so that history carried in from before the extract's window cannot have
+    # it: an end date (a referral, plan or episode open when the window began was closed, if
+    # at all, inside it) or, for events that are never carried in, the event's own date.
+    activity: str | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -111,11 +131,13 @@ class Extract:
         return tuple(c.name for c in self.columns if c.identifying)
 
 
-def _c(name, kind, required=False, codes=None, minimum=None, maximum=None, sensitivity=None):
+def _c(
+    name, kind, required=False, codes=None, minimum=None, maximum=None, sensitivity=None, event=True
+) -> Column:
     # Every ID column identifies something: a record unless it says whose (person or worker).
     if kind == ID and sensitivity is None:
         sensitivity = RECORD_ID
-    return Column(name, kind, required, codes, minimum, maximum, sensitivity)
+    return Column(name, kind, required, codes, minimum, maximum, sensitivity, event)
 
 
 def _person_id(name: str) -> Column:
@@ -130,13 +152,15 @@ EXTRACTS: tuple[Extract, ...] = (
             _person_id("pers_person_id"),
             _c("pers_sex", CODE, codes=SEX),
             _c("pers_ethnicity", TEXT),
-            _c("pers_dob", DATE, sensitivity=DATE_OF_BIRTH),
-            _c("pers_expected_dob", DATE, sensitivity=DATE_OF_BIRTH),
+            _c("pers_dob", DATE, sensitivity=DATE_OF_BIRTH, event=False),
+            _c("pers_expected_dob", DATE, sensitivity=DATE_OF_BIRTH, event=False),
             _c("pers_death_date", DATE, sensitivity=DATE_OF_DEATH),
         ),
         key=("pers_person_id",),
         date_order=(("pers_dob", "pers_death_date"),),
         one_of=("pers_dob", "pers_expected_dob"),
+        label="persons",
+        coverage=REFERENCE,
     ),
     Extract(
         "ssd_contacts",
@@ -149,6 +173,8 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("cont_contact_outcome_json", TEXT, sensitivity=FREE_TEXT),
         ),
         key=("cont_contact_id",),
+        label="contacts",
+        activity="cont_contact_date",
     ),
     Extract(
         "ssd_cin_episodes",
@@ -169,6 +195,8 @@ EXTRACTS: tuple[Extract, ...] = (
         # A decision before receipt is kept in raw and excluded from kpi_01 with a reason (the
         # KPI definitions' data-quality rule); a close before the referral is impossible.
         date_order=(("cine_referral_date", "cine_close_date"),),
+        label="referrals",
+        activity="cine_close_date",
     ),
     Extract(
         "ssd_cin_assessments",
@@ -182,6 +210,8 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("cina_assessment_team", TEXT),
         ),
         key=("cina_assessment_id",),
+        label="assessments",
+        activity="cina_assessment_auth_date",
     ),
     Extract(
         "ssd_s47_enquiry",
@@ -196,6 +226,8 @@ EXTRACTS: tuple[Extract, ...] = (
         ),
         key=("s47e_s47_enquiry_id",),
         date_order=(("s47e_s47_start_date", "s47e_s47_end_date"),),
+        label="S47 enquiries",
+        activity="s47e_s47_end_date",
     ),
     Extract(
         "ssd_initial_cp_conference",
@@ -211,6 +243,8 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("icpc_cp_plan_id", ID),
         ),
         key=("icpc_icpc_id",),
+        label="initial CP conferences",
+        activity="icpc_icpc_date",
     ),
     Extract(
         "ssd_cp_plans",
@@ -226,6 +260,8 @@ EXTRACTS: tuple[Extract, ...] = (
         ),
         key=("cppl_cp_plan_id",),
         date_order=(("cppl_cp_plan_start_date", "cppl_cp_plan_end_date"),),
+        label="CP plans",
+        activity="cppl_cp_plan_end_date",
     ),
     Extract(
         "ssd_cla_episodes",
@@ -243,6 +279,14 @@ EXTRACTS: tuple[Extract, ...] = (
         ),
         key=("clae_cla_episode_id",),
         date_order=(("clae_cla_episode_start_date", "clae_cla_episode_ceased_date"),),
+        label="looked-after episodes",
+        # Leaving care, not a change of episode (X1): an extract holds the whole of each period
+        # of care open in its window, so episodes that changed before the window can be in it,
+        # but a period that ended before the window cannot.
+        activity=(
+            "case when clae_cla_episode_ceased_reason is distinct from 'X1' "
+            "then clae_cla_episode_ceased_date end"
+        ),
     ),
     Extract(
         "ssd_cla_placement",
@@ -259,6 +303,8 @@ EXTRACTS: tuple[Extract, ...] = (
         ),
         key=("clap_cla_placement_id",),
         date_order=(("clap_cla_placement_start_date", "clap_cla_placement_end_date"),),
+        label="placements",
+        activity="clap_cla_placement_end_date",
     ),
     Extract(
         "ssd_legal_status",
@@ -272,6 +318,8 @@ EXTRACTS: tuple[Extract, ...] = (
         ),
         key=("lega_legal_status_id",),
         date_order=(("lega_legal_status_start_date", "lega_legal_status_end_date"),),
+        label="legal status spells",
+        activity="lega_legal_status_end_date",
     ),
     Extract(
         "ssd_cla_reviews",
@@ -280,10 +328,12 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("clar_cla_review_id", ID, True),
             _c("clar_cla_id", ID, True),
             _c("clar_cla_review_date", DATE),
-            _c("clar_cla_review_due_date", DATE),
+            _c("clar_cla_review_due_date", DATE, event=False),
             _c("clar_cla_review_cancelled", FLAG),
         ),
         key=("clar_cla_review_id",),
+        label="looked-after reviews",
+        activity="clar_cla_review_date",
     ),
     Extract(
         "ssd_permanence",
@@ -301,6 +351,8 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("perm_decision_reversed_date", DATE),
         ),
         key=("perm_table_id",),
+        label="permanence records",
+        activity="perm_permanence_order_date",
     ),
     Extract(
         "ssd_professionals",
@@ -314,6 +366,8 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("prof_agency_worker_flag", FLAG),
         ),
         key=("prof_professional_id",),
+        label="workers",
+        coverage=REFERENCE,
     ),
     Extract(
         "ssd_involvements",
@@ -329,6 +383,8 @@ EXTRACTS: tuple[Extract, ...] = (
         ),
         key=("invo_involvements_id",),
         date_order=(("invo_involvement_start_date", "invo_involvement_end_date"),),
+        label="allocations",
+        activity="invo_involvement_end_date",
     ),
     Extract(
         "ext_workforce_snapshots",
@@ -344,6 +400,9 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("long_term_absence", FLAG),
         ),
         key=("snapshot_date", "prof_professional_id"),
+        label="workforce snapshots",
+        coverage=SNAPSHOT,
+        activity="snapshot_date",
     ),
     Extract(
         "ext_supervisions",
@@ -354,19 +413,24 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("supervision_date", DATE, True),
         ),
         key=("supervision_id",),
+        label="supervisions",
+        activity="supervision_date",
     ),
     Extract(
         "ext_care_leaver_outcomes",
         "care leaver at a birthday (SSDA903 OC3 item, one per birthday 17-21)",
         (
             _person_id("person_id"),
-            _c("date_of_birth", DATE, True, sensitivity=DATE_OF_BIRTH),
+            _c("date_of_birth", DATE, True, sensitivity=DATE_OF_BIRTH, event=False),
             _c("birthday_age", INTEGER, True, minimum=17, maximum=21),
             _c("in_touch", CODE, True, codes=IN_TOUCH),
             _c("activity", CODE, codes=ACTIVITY),
             _c("accommodation", TEXT, sensitivity=FREE_TEXT),
         ),
         key=("person_id", "birthday_age"),
+        label="care-leaver outcomes",
+        # The birthday the outcome is recorded at.
+        activity="date_of_birth + to_years(cast(birthday_age as integer))",
     ),
     Extract(
         "ext_yj_outcomes",
@@ -374,13 +438,15 @@ EXTRACTS: tuple[Extract, ...] = (
         (
             _c("yj_outcome_id", ID, True),
             _person_id("yj_person_id"),
-            _c("date_of_birth", DATE, True, sensitivity=DATE_OF_BIRTH),
+            _c("date_of_birth", DATE, True, sensitivity=DATE_OF_BIRTH, event=False),
             _c("offence_date", DATE, True),
             _c("outcome_date", DATE, True),
             _c("outcome_type", CODE, True, codes=YJ_OUTCOME_TYPE),
         ),
         key=("yj_outcome_id",),
         date_order=(("offence_date", "outcome_date"),),
+        label="youth justice outcomes",
+        activity="outcome_date",
     ),
 )
 

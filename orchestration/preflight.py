@@ -16,7 +16,7 @@ from pathlib import Path
 
 from orchestration.extracts import EXTRACTS_BY_NAME
 from orchestration.ingest.readers import SUFFIXES
-from orchestration.settings import Settings, SettingsError, build_lock_timeout, load_settings
+from orchestration.settings import SettingError, Settings, build_lock_timeout, load_settings
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -77,7 +77,7 @@ def _source_problem(settings: Settings) -> str | None:
 
 
 def check_before_build(settings: Settings | None = None) -> Settings:
-    """The settings, checked; raises SettingsError listing every problem, each naming its
+    """The settings, checked; raises SettingError listing every problem, each naming its
     variable, in one line."""
     settings = settings or load_settings()
     build_lock_timeout()
@@ -97,5 +97,5 @@ def check_before_build(settings: Settings | None = None) -> Settings:
             problems.append(f"CSC_COMMENTARY_DIR: {folder} is not a folder")
     problems = [p for p in problems if p]
     if problems:
-        raise SettingsError("; ".join(problems))
+        raise SettingError("; ".join(problems))
     return settings

@@ -28,11 +28,14 @@ COPIED_WHOLE = ("marts", "reporting")
 PUBLISH = "publish"  # the value as it is
 PSEUDONYMISE = "pseudonymise"  # a record's id: its keyed pseudonym (orchestration/pseudonyms.py)
 SCREEN = "screen"  # a rejected cell's value: published only if it cannot identify anyone
+# A date from a source column named in the companion column of the same row: published unless
+# the contract marks that column identifying (ssd_person's date of birth and date of death).
+CONTRACT_DATE = "contract date"
 CHECKED_MESSAGE = "checked message"  # ingest messages written before they stopped quoting files
 # Every published audit table and what is published of each column. A column not listed (a person
 # id, a date of birth) is not published; a table not listed stops the publication, so a new audit
 # model cannot reach analysts before someone has decided what of it may.
-AUDIT_COLUMNS: dict[str, dict[str, str]] = {
+AUDIT_COLUMNS: dict[str, dict[str, str | tuple[str, str]]] = {
     "rejected_rows": {
         "extract": PUBLISH,
         "source_file": PUBLISH,
@@ -57,6 +60,7 @@ AUDIT_COLUMNS: dict[str, dict[str, str]] = {
     },
     "kpi_exclusions": {
         "kpi_id": PUBLISH,
+        "source_extract": PUBLISH,
         "record_id": PSEUDONYMISE,
         "period_end": PUBLISH,
         "reason": PUBLISH,
@@ -66,6 +70,16 @@ AUDIT_COLUMNS: dict[str, dict[str, str]] = {
         "record_id": PSEUDONYMISE,
         "related_record_id": PSEUDONYMISE,
         "detail": PUBLISH,  # built by dbt from dates and codes, never from an id or free text
+    },
+    "date_contradictions": {
+        "extract": PUBLISH,
+        "record_id": PSEUDONYMISE,
+        "source_row": PUBLISH,
+        "start_column": PUBLISH,
+        "start_on": (CONTRACT_DATE, "start_column"),
+        "end_column": PUBLISH,
+        "end_on": (CONTRACT_DATE, "end_column"),
+        "excluded_from": PUBLISH,
     },
     "dbt_build_summary": {"dagster_run_id": PUBLISH, "summary_json": PUBLISH},
 }
@@ -165,16 +179,28 @@ def _copy_audit_table(con: duckdb.DuckDBPyConnection, table: str, columns: list[
                 f"case when {_REJECTED_VALUE_WITHHELD} then null else value end as value"
             )
             selects.append(f"coalesce({_REJECTED_VALUE_WITHHELD}, false) as value_withheld")
+        elif isinstance(rule, tuple) and rule[0] == CONTRACT_DATE:
+            selects.append(
+                "case when exists (select 1 from identifying_columns as i "
+                f'where i.extract = source.extract and i.column_name = source."{rule[1]}") '
+                f"then null else {quoted} end as {quoted}"
+            )
         elif rule == CHECKED_MESSAGE:
             safe = "message_safe" if "message_safe" in columns else "false"
             selects.append(
                 f"case when message is null or {safe} then message "
                 f"else {_sql_string(WITHHELD_MESSAGE)} end as message"
             )
+        else:
+            raise PublicationError(f"audit.{table}.{column}: unknown publication rule {rule!r}")
     con.execute(
         f'create table audit."{table}" as select {", ".join(selects)} '
         f'from build.audit."{table}" as source'
     )
+
+
+class NothingToPublish(Exception):
+    """The build holds no KPI value at all: the extracts support none."""
 
 
 @dataclass(frozen=True)
@@ -185,6 +211,10 @@ class BuildInfo:
     source_dir: str
     sources: list[dict]
     dbt_summary: dict
+    # CSC_DATA_AS_AT and CSC_DATA_FROM as set for the build (None: inferred from the data),
+    # and what the build took them to be (int_data_as_at).
+    data_as_at_setting: str | None = None
+    data_from_setting: str | None = None
 
 
 def table_checksum(con: duckdb.DuckDBPyConnection, qualified_table: str) -> str:
@@ -260,15 +290,33 @@ def _publish(warehouse: Path, analyst_db: Path, info: BuildInfo, key: bytes | No
                 )
             else:
                 _copy_audit_table(con, table, columns)
+        # The as-at date the build used (set or inferred) and the last month it covers.
+        coverage_dates = con.execute(
+            "select as_at, last_complete_month_end from build.intermediate.int_data_as_at"
+        ).fetchone() or (None, None)
         con.execute("detach build")
         for schema, table in published:
             checksums[f"{schema}.{table}"] = table_checksum(con, f'{schema}."{table}"')
         rows = con.execute("select count(*) from marts.kpi_values").fetchone()[0]
         if rows == 0:
-            raise RuntimeError("marts.kpi_values is empty: nothing worth publishing")
+            # Say why, from the coverage the build worked out (the previous analyst database,
+            # if any, stays as it was).
+            why = [
+                row[0]
+                for row in con.execute(
+                    "select distinct reason_not_published from marts.kpi_coverage "
+                    "where reason_not_published is not null order by 1 limit 5"
+                ).fetchall()
+            ]
+            raise NothingToPublish(
+                "no KPI can be computed from the loaded extracts, so nothing was published"
+                + (f" ({'; '.join(why)})" if why else "")
+            )
         con.execute(
             "create table meta.build_info as select ? as build_id, ? as started_at, "
-            "? as finished_at, ? as source_dir, ? as sources, ? as dbt_test_summary",
+            "? as finished_at, ? as source_dir, ? as sources, ? as dbt_test_summary, "
+            "cast(? as date) as data_as_at_setting, cast(? as date) as data_from_setting, "
+            "cast(? as date) as data_as_at, cast(? as date) as last_complete_month_end",
             [
                 info.build_id,
                 info.started_at,
@@ -276,6 +324,9 @@ def _publish(warehouse: Path, analyst_db: Path, info: BuildInfo, key: bytes | No
                 info.source_dir,
                 json.dumps(info.sources),
                 json.dumps(info.dbt_summary),
+                info.data_as_at_setting,
+                info.data_from_setting,
+                *coverage_dates,
             ],
         )
         con.execute("create table meta.table_checksums (table_name varchar, checksum varchar)")

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.failures import root_cause
-from orchestration.settings import Settings, SettingsError
+from orchestration.settings import SettingError, Settings
 
 
 def _ensure_demo_extracts(settings: Settings) -> None:
@@ -48,6 +48,14 @@ def _summary(settings: Settings) -> None:
             "max(period_end) from marts.kpi_values"
         ).fetchone()
         print(f"\nmarts.kpi_values: {kpis} KPIs x {months} month ends ({first} to {last})")
+        missing = con.execute(
+            "select kpi_id, reason_not_published from marts.kpi_coverage "
+            "where reason_not_published is not null order by report_order"
+        ).fetchall()
+        if missing:
+            print(f"Not computed from the loaded extracts ({len(missing)} KPIs):")
+            for kpi_id, reason in missing:
+                print(f"  {kpi_id:18} {reason}")
     finally:
         con.close()
     print(f"Working warehouse: {settings.warehouse}")
@@ -171,7 +179,7 @@ def main() -> int:
         if settings.demo:
             _ensure_demo_extracts(settings)
         check_before_build(settings)
-    except SettingsError as exc:
+    except SettingError as exc:
         print(f"Cannot start the build: {exc}", file=sys.stderr)
         return 2
     if not settings.demo:

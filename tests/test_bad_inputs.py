@@ -361,13 +361,12 @@ CASES: list[Case] = [
          csv_file(YJ, "1,Y1,2002-01-01,last week,2018-02-01,other"),
          Loads(1, 0, 1, 0, rejections=((2, "offence_date", "last week", NOT_A_DATE),))),
     # End before start rejects the row; ending on the start day is fine.
+    # An end before its start loads (issue 9): the record stays in the warehouse and only the
+    # measures that need the interval leave it out (dbt: audit.kpi_exclusions).
     Case("reversed_start_end", "ssd_cla_placement",
          csv_file(PLACEMENTS, "PL1,C1,P1,2020-03-05,2020-03-01,U1,",
                   "PL2,C2,P2,2020-03-05,05/03/2020,U1,"),
-         Loads(2, 1, 1, 0,
-               rejections=((2, "clap_cla_placement_end_date", "2020-03-01",
-                            "before the start date"),),
-               values={"clap_cla_placement_id": ["PL2"]})),
+         Loads(2, 2, 0, 0, values={"clap_cla_placement_id": ["PL1", "PL2"]})),
     # Today is accepted, tomorrow cannot have happened yet.
     Case("future_date", "ssd_cin_assessments",
          csv_file(ASSESSMENTS, f"A1,P1,,{TOMORROW.isoformat()},,", f"A2,P2,,{TODAY.isoformat()},,"),
@@ -442,11 +441,10 @@ CASES: list[Case] = [
                rejections=((2, "pers_dob", None,
                             "neither date of birth nor expected date of birth given"),),
                values={"pers_person_id": ["P2"]})),
+    # Listed in audit.date_contradictions; no measure uses the date of death.
     Case("death_before_birth", "ssd_person",
          csv_file(PERSON, "P1,F,2010-05-01,,2009-01-01", "P2,F,2010-05-01,,2010-05-01"),
-         Loads(2, 1, 1, 0,
-               rejections=((2, "pers_death_date", "2009-01-01", "before the date of birth"),),
-               values={"pers_person_id": ["P2"]})),
+         Loads(2, 2, 0, 0, values={"pers_person_id": ["P1", "P2"]})),
     # ---- xlsx ----
     Case("xlsx_data_on_second_sheet", "ssd_cla_placement",
          xlsx_file(("Sheet1", []),
@@ -709,21 +707,20 @@ def test_whole_file_load_writes_raw_and_audit(tmp_path):
         "E1,P1,C1,2020-01-01,S,2020-06-30,e11",  # row 2: loaded, code stored as E11
         " 0042.0 ,P2,C2,01/02/2020 10:30,l,,",  # row 3: loaded, id 0042, reason L, time dropped
         "E3,P3,C3,2020-03-01,,,",  # row 4: start reason blank
-        "E4,P4,C4,2020-05-01,S,2020-04-01,E3",  # row 5: ceased before start
+        "E4,P4,C4,2020-05-01,S,2020-04-01,E3",  # row 5: ceased before start, loaded
         ",,,,,,",  # row 6: blank
         "E5,P5,C5,2020-13-01,X,,",  # row 7: two faults, one rejected row
     )(source, "ssd_cla_episodes")
     expected_rejections = [
         (4, "clae_cla_episode_start_reason", None, BLANK),
-        (5, "clae_cla_episode_ceased_date", "2020-04-01", "before the start date"),
         (7, "clae_cla_episode_start_date", "2020-13-01", BAD_MONTH),
         (7, "clae_cla_episode_start_reason", "X", "unknown code"),
     ]
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
     try:
         result = load_extract(con, EXTRACTS_BY_NAME["ssd_cla_episodes"], source, LOADED_AT)
-        # read 6 = loaded 2 (rows 2, 3) + rejected 3 (rows 4, 5, 7) + blank 1 (row 6)
-        assert (result.read, result.loaded, result.rejected, result.blank) == (6, 2, 3, 1)
+        # read 6 = loaded 3 (rows 2, 3, 5) + rejected 2 (rows 4, 7) + blank 1 (row 6)
+        assert (result.read, result.loaded, result.rejected, result.blank) == (6, 3, 2, 1)
         assert rejections_of(result) == expected_rejections
         assert (
             con.execute(
@@ -743,10 +740,12 @@ def test_whole_file_load_writes_raw_and_audit(tmp_path):
             (2, "E1", dt.date(2020, 1, 1), "S", dt.date(2020, 6, 30), "E11",
              "ssd_cla_episodes.csv", LOADED_AT),
             (3, "0042", dt.date(2020, 2, 1), "L", None, None, "ssd_cla_episodes.csv", LOADED_AT),
+            (5, "E4", dt.date(2020, 5, 1), "S", dt.date(2020, 4, 1), "E3",
+             "ssd_cla_episodes.csv", LOADED_AT),
         ]  # fmt: skip
         assert con.execute(
             "select status, rows_read, rows_loaded, rows_rejected, rows_blank "
             "from audit.ingest_log where extract = 'ssd_cla_episodes'"
-        ).fetchall() == [("loaded", 6, 2, 3, 1)]
+        ).fetchall() == [("loaded", 6, 3, 2, 1)]
     finally:
         con.close()

@@ -13,22 +13,43 @@ POPULATION_2017 = 288082
 
 
 @pytest.mark.parametrize(
-    ("period_end", "expected"),
+    ("period_end", "period_type", "expected"),
     [
-        # 31 Mar 2018, open plans (other-LA CP6 left out): P1's CP2 began 31/03/2018, exactly
-        # 2 years after CP1 ended (31/03/2016): a repeat. P2's CP4 began 2 years and a day after
-        # CP3 ended (30/03/2016): not. P3's CP5 is a first plan. CP7 and CP9 ended in March.
-        # 1 of 3.
-        (MAR, (1, 3, 100 / 3)),
-        # 28 Feb 2018: P3 (CP5), P5 (CP7), P7 (CP9) open, none a repeat: 0 of 3.
-        (FEB, (0, 3, 0.0)),
+        # kpi_06 counts the children who became the subject of a plan of this authority in the
+        # window (other-LA CP6 and CP10 left out). March 2018: P1's CP2 began 31/03/2018,
+        # exactly 2 years after CP1 ended (31/03/2016): a repeat; P2's CP4 began 2 years and a
+        # day after CP3 ended (30/03/2016): not. 1 of 2.
+        (MAR, "month", (1, 2, 50.0)),
+        # February 2018: no plan began: no figure.
+        (FEB, "month", (0, 0, None)),
+        # January 2018: P5's CP7 (15/01/2018), a first plan: 0 of 1.
+        ("2018-01-31", "month", (0, 1, 0.0)),
+        # April 2017 - March 2018: CP8 (P6, October), CP5 (P3, November), CP9 (P7, December),
+        # CP7 (P5, January), CP2 and CP4 (March): 6 children, of whom P1 is a repeat. 1 of 6.
+        (MAR, "rolling_12m", (1, 6, 100 / 6)),
     ],
 )
-def test_kpi_06_repeat_plans(hand_fixture_warehouse, period_end, expected):
-    assert kpi(hand_fixture_warehouse, "kpi_06", period_end, "snapshot") == pytest.approx(expected)
+def test_kpi_06_children_becoming_subject_of_a_plan(hand_fixture_warehouse, period_end,
+                                                    period_type, expected):  # fmt: skip
+    numerator, denominator, value = kpi(hand_fixture_warehouse, "kpi_06", period_end, period_type)
+    assert (numerator, denominator) == expected[:2]
+    assert value == (pytest.approx(expected[2]) if expected[2] is not None else None)
 
 
-def test_rate_cp_counts_kpi_06_children(hand_fixture_warehouse):
+def test_kpi_06_waits_for_its_2_year_look_back(hand_fixture_warehouse):
+    # The fixture covers April 2015 on: a month's look-back of 2 years is covered from April
+    # 2017, the 12 months to March 2018 (from April 2017) only at March 2018.
+    rows = query(
+        hand_fixture_warehouse,
+        "select period_type, cast(min(period_end) as varchar), count(*) from marts.kpi_values "
+        "where kpi_id = 'kpi_06' group by 1 order by 1",
+    )
+    assert rows == [("month", "2017-04-30", 12), ("rolling_12m", "2018-03-31", 1)]
+
+
+def test_rate_cp_counts_children_on_plans_at_the_month_end(hand_fixture_warehouse):
+    # 31 Mar 2018: CP2 (P1) and CP4 (P2) began that day, CP5 (P3) is open; CP7 and CP9 ended
+    # in March, CP8 in January; CP6 is another authority's. 3 children.
     assert kpi(hand_fixture_warehouse, "rate_cp", MAR, "snapshot") == pytest.approx(
         (3, POPULATION_2017, 3 / POPULATION_2017 * 10000)
     )

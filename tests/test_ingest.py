@@ -64,8 +64,6 @@ def test_clean_rows_load_with_types_and_normalised_ids(tmp_path):
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        ("1,P1,2018-02-01,N,2018-01-01\n",
-         (2, "cine_close_date", "2018-01-01", "before the referral date")),
         ("1,P1,31/02/2018,N,\n",
          (2, "cine_referral_date", "31/02/2018", IMPOSSIBLE)),
         ("1,P1,01/02/18,N,\n",
@@ -85,6 +83,15 @@ def test_each_bad_value_is_rejected_with_its_reason(tmp_path, row, expected):
     clean, result = check(tmp_path, row)
     assert len(clean) == 0 and result.rejected == 1
     assert reasons(result) == [expected]
+
+
+def test_a_close_before_the_referral_loads(tmp_path):
+    # Regression (issue 9): a date that contradicts another column used to reject the whole row,
+    # so the referral vanished from kpi_01, kpi_02 and rate_referrals too. It loads; dbt leaves it
+    # out of the measures that need the interval (audit.kpi_exclusions).
+    clean, result = check(tmp_path, "1,P1,2018-02-01,N,2018-01-01\n")
+    assert result.rejected == 0 and len(clean) == 1
+    assert clean["cine_close_date"].tolist() == [pd.Timestamp("2018-01-01")]
 
 
 def test_unknown_code_is_rejected(tmp_path):

@@ -92,7 +92,7 @@ def test_c36_empty_source_dir_is_an_error_not_the_demo(workspace, monkeypatch, c
     assert "CSC_SOURCE_DIR is set but empty" in err
     nothing_written(workspace)
     monkeypatch.setenv("CSC_SOURCE_DIR", "  ")
-    with pytest.raises(settings.SettingsError, match="CSC_SOURCE_DIR is set but empty"):
+    with pytest.raises(settings.SettingError, match="CSC_SOURCE_DIR is set but empty"):
         settings.load_settings()
     monkeypatch.delenv("CSC_SOURCE_DIR")
     assert settings.load_settings().demo  # the demo only when the variable is unset
@@ -152,7 +152,7 @@ def test_every_problem_is_named_at_once(workspace, monkeypatch, capsys):
 
 def test_export_mode_must_be_an_octal_mode(workspace, monkeypatch):
     monkeypatch.setenv("CSC_EXPORT_MODE", "rw-r-----")
-    with pytest.raises(settings.SettingsError, match="CSC_EXPORT_MODE must be an octal file mode"):
+    with pytest.raises(settings.SettingError, match="CSC_EXPORT_MODE must be an octal file mode"):
         settings.load_settings()
     monkeypatch.setenv("CSC_EXPORT_MODE", "0755")
     assert settings.load_settings().export_mode == 0o644  # files are never made executable

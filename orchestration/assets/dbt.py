@@ -59,15 +59,16 @@ def dbt_resource() -> DbtCliResource:
 def warehouse_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ):
-    # dbt runs as a subprocess and reads the warehouse path (profiles.yml) and the LA code
-    # (dbt_project.yml) from the environment: set them from the settings the other steps use,
-    # the path absolute and the LA code with its default when CSC_LA_CODE is empty.
+    # dbt runs as a subprocess: the LA code and the coverage dates go in as --vars; the
+    # warehouse path (profiles.yml) is read from the environment, set from the settings the
+    # other steps use, absolute.
     settings = load_settings()
     os.environ["CSC_WAREHOUSE"] = str(settings.warehouse)
-    os.environ["CSC_LA_CODE"] = settings.la_code
     # One target folder, replaced by each build, rather than a new one per run piling up.
     invocation = dbt.cli(
-        ["build"], context=context, target_path=DBT_PROJECT_DIR / "target" / "build"
+        ["build", "--vars", json.dumps(settings.dbt_vars())],
+        context=context,
+        target_path=DBT_PROJECT_DIR / "target" / "build",
     )
     yield from invocation.stream()
     # Reached only when every test of severity error passed (stream() raises otherwise): keep

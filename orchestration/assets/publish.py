@@ -61,6 +61,8 @@ def analyst_database(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         source_dir=str(settings.source_dir),
         sources=sources,
         dbt_summary=json.loads(summary[0]) if summary else {},
+        data_as_at_setting=settings.data_as_at,
+        data_from_setting=settings.data_from,
     )
     checksums = publish(settings.warehouse, settings.analyst_db, info)
     return dg.MaterializeResult(

@@ -53,6 +53,24 @@ PERSON_COLUMNS = {
     "ext_yj_outcomes": "yj_person_id",
 }
 WORKER_TABLES = ("ssd_involvements", "ext_workforce_snapshots", "ext_supervisions")
+# Records of a case journey still open when the history begins can be older than it; like an
+# SSD extract, which holds what was open or happened in its window, these extracts keep only
+# the records that ended (or happened) on or after the history start, or are still open. The
+# periods of care, their placements, legal statuses and reviews stay whole: a period's start
+# and its review chain need them (their coverage comes from the leaving-care dates).
+WINDOWED_BY_END = {
+    "ssd_cin_assessments": "cina_assessment_auth_date",
+    "ssd_s47_enquiry": "s47e_s47_end_date",
+    "ssd_initial_cp_conference": "icpc_icpc_date",
+    "ssd_cp_plans": "cppl_cp_plan_end_date",
+    "ssd_permanence": "perm_permanence_order_date",
+}
+
+
+def _opened_in_window(frame: pd.DataFrame, end_column: str, win: Window) -> pd.DataFrame:
+    ended = pd.to_datetime(frame[end_column])
+    keep = ended.isna() | (ended >= pd.Timestamp(win.history_start))
+    return frame[keep.to_numpy()].reset_index(drop=True)
 
 
 class ArgumentError(ValueError):
@@ -133,6 +151,16 @@ def build_frames(
         "ext_care_leaver_outcomes": leavers,
         "ext_yj_outcomes": offending,
     }
+    for name, column in WINDOWED_BY_END.items():
+        frames[name] = _opened_in_window(frames[name], column, win)
+    # An enquiry that ended before the history start but led to a conference after it is part
+    # of that conference's record: kept with it.
+    linked = frames["ssd_initial_cp_conference"]["icpc_s47_enquiry_id"].dropna()
+    in_window = _opened_in_window(s47, WINDOWED_BY_END["ssd_s47_enquiry"], win)
+    frames["ssd_s47_enquiry"] = s47[
+        s47["s47e_s47_enquiry_id"].isin(linked)
+        | s47["s47e_s47_enquiry_id"].isin(in_window["s47e_s47_enquiry_id"])
+    ].reset_index(drop=True)
     used_people = np.zeros(people.count, dtype=bool)
     for name, column in PERSON_COLUMNS.items():
         used_people[frames[name][column].to_numpy(dtype=np.int64)] = True

@@ -26,10 +26,11 @@ from .people import People
 from .streams import stream
 
 # Referral paths. The shares reproduce the reference ratios: ~30% of referrals lead to a section
-# 47 enquiry, ~12% to a conference, ~10% to a plan, ~6% to care; ~6% are no further action.
+# 47 enquiry, ~12% to a conference, ~12% to a plan (~1,800 plans a year: nearly every conference
+# here decides on a plan), ~6% to care; ~6% are no further action.
 NFA, ASSESS_CLOSE, CIN, CIN_LONG, S47_CLOSE, S47_CIN = 0, 1, 2, 3, 4, 5
 ICPC_NO_PLAN, CP, CP_TRANSFER_IN, CLA_DIRECT, CLA_S47 = 6, 7, 8, 9, 10
-PATH_SHARE = [0.06, 0.44, 0.165, 0.012, 0.118, 0.06, 0.022, 0.098, 0.006, 0.022, 0.021]
+PATH_SHARE = [0.06, 0.44, 0.165, 0.012, 0.118, 0.06, 0.002, 0.118, 0.006, 0.022, 0.021]
 S47_PATHS = (S47_CLOSE, S47_CIN, ICPC_NO_PLAN, CP, CLA_S47)
 PLAN_PATHS = (CP, CP_TRANSFER_IN)
 
@@ -66,8 +67,13 @@ P_DECISION_24H = 0.865
 P_DECISION_24H_DECEMBER = 0.8
 P_ASSESSMENT_45WD = 0.90
 P_ICPC_15WD = 0.86
-P_PLAN_SHORT = 0.15
-P_PLAN_TO_CARE = 0.15
+# Plans: ~11% end within three months (kpi_13), the rest after 92 + ~208 days on average, so
+# ~1,800 starts a year keep ~1,240 children on plans at a month end (43 per 10,000, the reference
+# report's headline rate). 12.5% of plans end with the child coming into care, which keeps
+# entries to care as they were when 15% of fewer plans did.
+P_PLAN_SHORT = 0.11
+PLAN_LONG_MEAN_DAYS = 208
+P_PLAN_TO_CARE = 0.125
 P_ADOPTION_REVERSED = 0.06
 P_EARLY_MATCH = 0.06
 
@@ -139,10 +145,12 @@ def timeline(path, ref_dt, dob, d: Draws, win: Window) -> dict[str, np.ndarray]:
     t["s47_end"] = _when(s47, s47_end)
     t["icpc"] = icpc
 
-    # Child protection plan from the conference; 15% end within three months.
+    # Child protection plan from the conference; 11% end within three months.
     planned = np.isin(path, PLAN_PATHS)
     u = d["plan_length"]
-    length = np.where(d["plan_short"] < P_PLAN_SHORT, 10 + 81 * u, 92 + weibull(u, 1.5, 420))
+    length = np.where(
+        d["plan_short"] < P_PLAN_SHORT, 10 + 81 * u, 92 + weibull(u, 1.5, PLAN_LONG_MEAN_DAYS)
+    )
     t["plan_start"] = _when(planned, icpc)
     t["plan_end"] = t["plan_start"] + days(length)
 
@@ -207,6 +215,9 @@ def timeline(path, ref_dt, dob, d: Draws, win: Window) -> dict[str, np.ndarray]:
     cin = np.where(d["cin_long"] < 0.06, 365 + weibull(u, 1.0, 1000), 20 + weibull(u, 1.2, 95))
     disabled = 365 + weibull(u, 1.0, 4.5 * 365)
     stepdown = days(30 + weibull(d["stepdown"], 1.3, 70))
+    # After a plan, child-in-need support runs longer (~9 months): it keeps the children in need
+    # at a month end (kpi_04, rate_cin) where they were before plans were shortened.
+    after_plan = days(30 + weibull(d["stepdown"], 1.3, 260))
     lag = days(np.floor(d["close_lag"] * 15))
     a_auth = t["assess_auth"]
     after_s47 = np.fmax(a_auth, s47_end)
@@ -229,7 +240,7 @@ def timeline(path, ref_dt, dob, d: Draws, win: Window) -> dict[str, np.ndarray]:
             after_s47 + days(cin),
             np.fmax(a_auth, icpc) + days(cin),
         ],
-        default=t["plan_end"] + stepdown,
+        default=t["plan_end"] + after_plan,
     )
     after_care = np.where(np.isin(route, (HOME, REMAND)), stepdown, lag)
     close = np.where(cared, t["care_end"] + after_care, close)

@@ -42,6 +42,7 @@ def _outcome_delay(rng, kind: str) -> int:
 def build(seed: int, win: Window, j: Journeys, people: People) -> pd.DataFrame:
     rng = stream(seed, "youth-justice")
     begin = add_months(np.array([win.start]), -120)[0]
+    extract_start = add_months(np.array([win.end + DAY]), -120)[0]
     span = int((win.end - begin) / DAY)
     n = rng.poisson(FIRST_TIME_ENTRANTS_PER_YEAR * j.scale * span / 365.25)
     first_offence = begin + np.sort(rng.integers(0, span, n)).astype("m8[D]")
@@ -92,8 +93,11 @@ def build(seed: int, win: Window, j: Journeys, people: People) -> pd.DataFrame:
         rows,
         columns=["yj_person_id", "date_of_birth", "offence_date", "outcome_date", "outcome_type"],
     )
-    recent = frame.groupby("yj_person_id")["outcome_date"].transform("max")
-    frame = frame[(recent >= win.history_start) & (frame["outcome_date"] <= win.end)]
+    # A youth justice case system keeps its history: the extract holds every outcome of the 10
+    # years to the window's end, so "first ever" (cbp_fte) can look back the 8 years a young
+    # person of 17 could have been offending (its look-back in the KPI catalogue) for every
+    # rolling 12 months of the window.
+    frame = frame[(frame["outcome_date"] >= extract_start) & (frame["outcome_date"] <= win.end)]
     frame = frame.sort_values(["outcome_date", "yj_person_id"], kind="stable").reset_index(
         drop=True
     )

@@ -3,9 +3,11 @@
 Parsing (`parse.py`) has already turned text into types and rejected what does not parse, blank
 required values and unknown codes; these models hold the rules that need the typed value or the
 whole row: code lists and ranges (kept here too, so a Parquet file's typed values are held to the
-same rules), dates that cannot be true (before 1900, or after the day of loading where only a
-forecast may be in the future), and end dates before their start. `tests/test_ingest.py` checks
-that every model names exactly the columns of its extract in `extracts.py`.
+same rules) and dates that cannot be true (before 1900, or after the day of loading where only a
+forecast may be in the future). An end date before its start is not a rejection: the row loads
+and the measures that need the interval leave it out (dbt: audit.kpi_exclusions,
+audit.date_contradictions). `tests/test_ingest.py` checks that every model names exactly the
+columns of its extract in `extracts.py`.
 """
 
 from __future__ import annotations
@@ -30,10 +32,6 @@ def _plausible(series: pd.Series) -> pd.Series:
 
 def _not_before_1900(series: pd.Series) -> pd.Series:
     return series.isna() | (series >= EARLIEST)
-
-
-def _in_order(df: pd.DataFrame, start: str, end: str) -> pd.Series:
-    return df[start].isna() | df[end].isna() | (df[end] >= df[start])
 
 
 def Id(**kwargs):  # noqa: N802 - reads as a type in the models below
@@ -79,10 +77,6 @@ class SsdPerson(ExtractModel):
     def expected_dob_sane(cls, series):
         return _not_before_1900(series)
 
-    @pa.dataframe_check(name="pers_death_date: before the date of birth")
-    def death_after_birth(cls, df):
-        return _in_order(df, "pers_dob", "pers_death_date")
-
     @pa.dataframe_check(name="pers_dob: neither date of birth nor expected date of birth given")
     def has_a_birth_date(cls, df):
         return df["pers_dob"].notna() | df["pers_expected_dob"].notna()
@@ -121,15 +115,6 @@ class SsdCinEpisodes(ExtractModel):
     def plausible_dates(cls, series):
         return _plausible(series)
 
-    @pa.dataframe_check(name="cine_close_date: before the referral date")
-    def closed_after_referral(cls, df):
-        # Compare dates: a referral received at 14:00 may be closed (NFA) the same day.
-        return _in_order(
-            df.assign(_referral_day=df["cine_referral_date"].dt.normalize()),
-            "_referral_day",
-            "cine_close_date",
-        )
-
 
 class SsdCinAssessments(ExtractModel):
     cina_assessment_id: Series[str] = Id()
@@ -163,10 +148,6 @@ class SsdS47Enquiry(ExtractModel):
     def plausible_dates(cls, series):
         return _plausible(series)
 
-    @pa.dataframe_check(name="s47e_s47_end_date: before the start date")
-    def ends_after_start(cls, df):
-        return _in_order(df, "s47e_s47_start_date", "s47e_s47_end_date")
-
 
 class SsdInitialCpConference(ExtractModel):
     icpc_icpc_id: Series[str] = Id()
@@ -198,10 +179,6 @@ class SsdCpPlans(ExtractModel):
     def plausible_dates(cls, series):
         return _plausible(series)
 
-    @pa.dataframe_check(name="cppl_cp_plan_end_date: before the start date")
-    def ends_after_start(cls, df):
-        return _in_order(df, "cppl_cp_plan_start_date", "cppl_cp_plan_end_date")
-
 
 class SsdClaEpisodes(ExtractModel):
     clae_cla_episode_id: Series[str] = Id()
@@ -223,10 +200,6 @@ class SsdClaEpisodes(ExtractModel):
     def plausible_dates(cls, series):
         return _plausible(series)
 
-    @pa.dataframe_check(name="clae_cla_episode_ceased_date: before the start date")
-    def ends_after_start(cls, df):
-        return _in_order(df, "clae_cla_episode_start_date", "clae_cla_episode_ceased_date")
-
 
 class SsdClaPlacement(ExtractModel):
     clap_cla_placement_id: Series[str] = Id()
@@ -246,10 +219,6 @@ class SsdClaPlacement(ExtractModel):
     def plausible_dates(cls, series):
         return _plausible(series)
 
-    @pa.dataframe_check(name="clap_cla_placement_end_date: before the start date")
-    def ends_after_start(cls, df):
-        return _in_order(df, "clap_cla_placement_start_date", "clap_cla_placement_end_date")
-
 
 class SsdLegalStatus(ExtractModel):
     lega_legal_status_id: Series[str] = Id()
@@ -265,10 +234,6 @@ class SsdLegalStatus(ExtractModel):
     )
     def plausible_dates(cls, series):
         return _plausible(series)
-
-    @pa.dataframe_check(name="lega_legal_status_end_date: before the start date")
-    def ends_after_start(cls, df):
-        return _in_order(df, "lega_legal_status_start_date", "lega_legal_status_end_date")
 
 
 class SsdClaReviews(ExtractModel):
@@ -342,10 +307,6 @@ class SsdInvolvements(ExtractModel):
     def plausible_dates(cls, series):
         return _plausible(series)
 
-    @pa.dataframe_check(name="invo_involvement_end_date: before the start date")
-    def ends_after_start(cls, df):
-        return _in_order(df, "invo_involvement_start_date", "invo_involvement_end_date")
-
 
 class ExtWorkforceSnapshots(ExtractModel):
     snapshot_date: Series[pd.Timestamp] = Required()
@@ -402,10 +363,6 @@ class ExtYjOutcomes(ExtractModel):
     )
     def plausible_dates(cls, series):
         return _plausible(series)
-
-    @pa.dataframe_check(name="outcome_date: before the offence date")
-    def outcome_after_offence(cls, df):
-        return _in_order(df, "offence_date", "outcome_date")
 
 
 MODELS: dict[str, type[ExtractModel]] = {

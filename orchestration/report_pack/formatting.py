@@ -91,9 +91,12 @@ STATUS_COLOURS = {
 }
 
 
+NOT_AVAILABLE = "Not available from the loaded extracts"
+
+
 def status_text(status: str | None, outlier, availability: str | None = None) -> str:
-    if availability == "not_in_mart":
-        return "Not in the mart yet"
+    if availability == "not_available":
+        return NOT_AVAILABLE
     if availability == "suppressed":
         return SUPPRESSED
     if not status:

@@ -119,6 +119,7 @@ def _summary_view(row: dict) -> dict:
         "trend": trend_arrow(row["value"], row["previous_value"], row["trend"]),
         "national": format_value(row["benchmark_national"], unit, kpi),
         "availability": row["availability"],
+        "availability_reason": row["availability_reason"],
         "benchmark_source": row["benchmark_source"],
     }
 

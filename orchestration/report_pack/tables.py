@@ -98,10 +98,12 @@ def resolve_report_month(
 ) -> ReportMonth | None:
     """The requested month (a partition key or CSC_REPORT_MONTH, YYYY-MM), which must be in the
     data; or, with none requested, the latest complete month (None if no month is complete)."""
+    # Only months some KPI is published for: a month of the spine with none (its extracts'
+    # windows are not complete yet) has no pack to make.
     months = _frame(
         con,
         f"select report_month, period_end, month_label, is_complete, is_latest_complete "
-        f"from {SCHEMA}.rpt_report_months order by period_end",
+        f"from {SCHEMA}.rpt_report_months where is_complete order by period_end",
     )
     if requested:
         requested = requested.strip()[:7]
@@ -130,7 +132,8 @@ def resolve_report_month(
 
 def data_months(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     first, last = con.execute(
-        f"select min(report_month), max(report_month) from {SCHEMA}.rpt_report_months"
+        f"select min(report_month), max(report_month) from {SCHEMA}.rpt_report_months "
+        "where is_complete"
     ).fetchone()
     return first or "", last or ""
 

@@ -18,6 +18,7 @@ from orchestration.report_pack.commentary import Commentary, paragraphs
 from orchestration.report_pack.errors import ReportPackError
 from orchestration.report_pack.formatting import (
     MISSING,
+    NOT_AVAILABLE,
     STATUS_COLOURS,
     SUPPRESSED,
     excel_format,
@@ -317,8 +318,9 @@ def _page_sheet(ws: Worksheet, page: Page, data: PackData, commentary: Commentar
         _widths(ws, [70, 26, 26])
     else:
         _widths(ws, [110])
-    if page.summary and page.summary["availability"] == "not_in_mart":
-        ws.cell(row + 1, 1, "This KPI is not in the mart yet: no figures.").font = Font(
+    if page.summary and page.summary["availability"] == "not_available":
+        reason = page.summary["availability_reason"]
+        ws.cell(row + 1, 1, f"{NOT_AVAILABLE} for {data.month.label}: {reason}.").font = Font(
             bold=True, color="9C0006"
         )
         row += 1

@@ -30,9 +30,10 @@ conferences as (
 
 ),
 
-children_on_plans as (
+children_becoming_subject as (
 
-    select * from {{ ref('int_cp__children_on_plans_by_month') }}
+    select * from {{ ref('int_cp__children_becoming_subject_by_window') }}
+    where period_type = 'month'
 
 ),
 
@@ -143,7 +144,7 @@ exceptions as (
         started_on,
         date_diff('day', previous_plan_ended_on, started_on),
         'days from the end of the earlier plan to this plan'
-    from children_on_plans
+    from children_becoming_subject
     where is_repeat_within_2_years
     union all
     select

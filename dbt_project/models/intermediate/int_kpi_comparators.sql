@@ -79,10 +79,23 @@ unsuppressed as (
         numerator,
         denominator,
         value,
-        case when has_previous_12_months then previous_12_months_numerator_sum end
-            as previous_12_months_numerator,
-        case when has_previous_12_months then previous_12_months_denominator_sum end
-            as previous_12_months_denominator,
+        -- A rolling window's 12 previous figures overlap (each month sits in 3 or 12 of them),
+        -- so their sum counts nothing real: for rolling windows the previous-12-months
+        -- numerator and denominator are the monthly averages, as the reference report prints
+        -- them for KPI 13 ("Prev. 12 months average": 82 of 374). The value is unchanged by
+        -- this (a ratio of averages is the ratio of sums).
+        case
+            when not has_previous_12_months then null
+            when period_type in ('rolling_3m', 'rolling_12m')
+                then previous_12_months_numerator_sum / 12
+            else previous_12_months_numerator_sum
+        end as previous_12_months_numerator,
+        case
+            when not has_previous_12_months then null
+            when period_type in ('rolling_3m', 'rolling_12m')
+                then previous_12_months_denominator_sum / 12
+            else previous_12_months_denominator_sum
+        end as previous_12_months_denominator,
         case when has_previous_12_months then previous_12_months_numerator_sum / 12 end
             as previous_12_months_numerator_average,
         case when has_previous_12_months then previous_12_months_denominator_sum / 12 end

@@ -1,40 +1,18 @@
-{#- The months the data covers: from the month of the first contact (or referral, where the
-    extract has no contacts) to the last month the data cover to its last day. Earlier dates in
-    the extracts (referrals, plans and periods of care open when the extract starts) are history
-    carried in, not months of activity the extract covers. A month the data stop part-way through
-    (an extract taken on 15 January) is left out, so no month, rolling or snapshot figure is
-    published for a month the data only half cover. -#}
+{#- The months any measure can be published for: from the first month any extract covers to the
+    last complete month of the data (int_source_coverage, int_data_as_at). Which of them a given
+    KPI is published for is decided by its own sources (int_kpi_coverage, int_kpi_windows). -#}
 with
 
-contacts as (
+coverage as (
 
-    select min(contact_at) as first_at, max(contact_at) as last_at
-    from {{ ref('stg_csc__contacts') }}
-
-),
-
-referrals as (
-
-    select min(referral_at) as first_at, max(referral_at) as last_at
-    from {{ ref('stg_csc__referrals') }}
+    select * from {{ ref('int_source_coverage') }}
 
 ),
 
 bounds as (
 
-    select
-        cast(date_trunc('month', coalesce(contacts.first_at, referrals.first_at)) as date)
-            as first_month,
-        cast(date_trunc('month', greatest(
-            coalesce(contacts.last_at, referrals.last_at),
-            coalesce(referrals.last_at, contacts.last_at)
-        )) as date) as last_month,
-        cast(greatest(
-            coalesce(contacts.last_at, referrals.last_at),
-            coalesce(referrals.last_at, contacts.last_at)
-        ) as date) as last_date
-    from contacts
-    cross join referrals
+    select min(covered_from) as first_month, max(covered_to) as last_month_end
+    from coverage
 
 ),
 
@@ -44,31 +22,25 @@ months as (
     from bounds,
         range(
             cast(bounds.first_month as timestamp),
-            cast(bounds.last_month as timestamp) + interval 1 month,
+            cast(bounds.last_month_end as timestamp),
             interval 1 month
         ) as spine (month_start)
+    where bounds.first_month is not null
 
 ),
 
 final as (
 
     select
-        months.period_start,
-        cast(last_day(months.period_start) as date) as period_end,
+        period_start,
+        cast(last_day(period_start) as date) as period_end,
         cast(
             case
-                when month(months.period_start) >= 4
-                    then make_date(year(months.period_start), 4, 1)
-                else make_date(year(months.period_start) - 1, 4, 1)
+                when month(period_start) >= 4 then make_date(year(period_start), 4, 1)
+                else make_date(year(period_start) - 1, 4, 1)
             end as date
-        ) as financial_year_start,
-        bounds.first_month as data_first_month,
-        bounds.last_month as data_last_month,
-        -- Always true here (incomplete months are left out below); kept for the report layer.
-        cast(last_day(months.period_start) as date) <= bounds.last_date as is_complete_month
+        ) as financial_year_start
     from months
-    cross join bounds
-    where cast(last_day(months.period_start) as date) <= bounds.last_date
 
 )
 

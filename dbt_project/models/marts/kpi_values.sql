@@ -1,6 +1,6 @@
-{#- Every KPI value: one row per KPI, period end and window, with the unit from the catalogue and
-    the first and last day of the window (a snapshot's window is its day; kpi_11's cohort window
-    comes from its model). -#}
+{#- Every KPI value: one row per KPI, period end and window it is published for
+    (int_kpi_windows: its sources cover the whole window and its look-back), with the unit from
+    the catalogue and the first and last day of the window (a snapshot's window is its day). -#}
 with
 
 catalogue as (
@@ -11,8 +11,8 @@ catalogue as (
 
 windows as (
 
-    select period_end, period_type, window_start, window_end
-    from {{ ref('int_reporting_windows') }}
+    select kpi_id, period_end, period_type, window_start, window_end
+    from {{ ref('int_kpi_windows') }}
 
 ),
 
@@ -66,18 +66,14 @@ final as (
         cast(kpi_rows.denominator as double) as denominator,
         cast(kpi_rows.value as double) as value,
         catalogue.unit,
-        cast(coalesce(
-            kpi_rows.window_start,
-            windows.window_start,
-            case when kpi_rows.period_type = 'snapshot' then kpi_rows.period_end end
-        ) as date) as window_start,
-        cast(coalesce(kpi_rows.window_end, windows.window_end, kpi_rows.period_end) as date)
-            as window_end
+        windows.window_start,
+        windows.window_end
     from kpi_rows
-    left join catalogue on kpi_rows.kpi_id = catalogue.kpi_id
-    left join windows
-        on kpi_rows.period_end = windows.period_end
+    inner join windows
+        on kpi_rows.kpi_id = windows.kpi_id
+        and kpi_rows.period_end = windows.period_end
         and kpi_rows.period_type = windows.period_type
+    left join catalogue on kpi_rows.kpi_id = catalogue.kpi_id
 
 )
 

@@ -1,8 +1,8 @@
 {{ config(schema='reporting', materialized='table') }}
-{#- The months a pack can be made for: every month of the data, whether it is complete, and which
-    is the latest complete month (the pack's default when CSC_REPORT_MONTH is unset). Completeness
-    is int_month_spine.is_complete_month (the data reach the month's last day), the exception
-    lists use this model too (orchestration/assets/exception_lists.py). -#}
+{#- The months a pack can be made for: every month of the spine (every month some extract
+    covers completely), whether any KPI is published for it, and which is the latest such month
+    (the pack's default when CSC_REPORT_MONTH is unset; the exception lists use it too,
+    orchestration/assets/exception_lists.py). -#}
 with
 
 months as (
@@ -11,18 +11,30 @@ months as (
 
 ),
 
+published as (
+
+    select period_end, count(distinct kpi_id) as kpis_published
+    from {{ ref('kpi_values') }}
+    group by period_end
+
+),
+
 final as (
 
     select
-        strftime(period_start, '%Y-%m') as report_month,
-        period_start,
-        period_end,
-        {{ month_label('period_end') }} as month_label,
-        coalesce(is_complete_month, false) as is_complete,
+        strftime(months.period_start, '%Y-%m') as report_month,
+        months.period_start,
+        months.period_end,
+        {{ month_label('months.period_end') }} as month_label,
+        coalesce(published.kpis_published, 0) as kpis_published,
+        coalesce(published.kpis_published, 0) > 0 as is_complete,
         coalesce(
-            period_end = max(period_end) filter (where is_complete_month) over (), false
+            months.period_end
+            = max(months.period_end) filter (where published.kpis_published > 0) over (),
+            false
         ) as is_latest_complete
     from months
+    left join published on months.period_end = published.period_end
 
 )
 

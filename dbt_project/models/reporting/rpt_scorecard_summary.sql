@@ -3,8 +3,9 @@
     council business plan measures) with its target, tolerance, value, comparator, status,
     outlier flag, trend and benchmarks. Suppressed figures (denominator below 5) are null with
     the flag set, and so are the status, outlier and trend they would give away. availability
-    says why a value is missing: the KPI is not in the mart yet, it has no figure for the month
-    (its window is not complete), or it is suppressed. -#}
+    says why a value is missing: not_available (the loaded extracts do not support the KPI for
+    the month: availability_reason, from marts.kpi_coverage, says why), no_figure (published,
+    but with no denominator), or suppressed. -#}
 with
 
 months as (
@@ -38,9 +39,9 @@ figures as (
 
 ),
 
-kpis_in_mart as (
+coverage as (
 
-    select distinct kpi_id from {{ ref('kpi_values') }}
+    select * from {{ ref('kpi_coverage') }}
 
 ),
 
@@ -87,7 +88,14 @@ joined as (
         scorecard.benchmark_yot_family,
         scorecard.benchmark_core_cities,
         scorecard.benchmark_source,
-        kpis_in_mart.kpi_id is not null as in_mart
+        -- Published for this month in its headline window (its sources cover the window).
+        figures.kpi_id is not null as is_published,
+        case
+            when coverage.reason_not_published is not null then coverage.reason_not_published
+            else
+                'the loaded extracts support it from ' || month_labels.first_label || ' to '
+                || month_labels.last_label
+        end as not_published_reason
     from months
     cross join pages
     inner join catalogue on pages.kpi_id = catalogue.kpi_id
@@ -98,7 +106,12 @@ joined as (
     left join scorecard
         on months.period_end = scorecard.period_end
         and catalogue.kpi_id = scorecard.kpi_id
-    left join kpis_in_mart on catalogue.kpi_id = kpis_in_mart.kpi_id
+    left join coverage on catalogue.kpi_id = coverage.kpi_id
+    left join lateral (
+        select
+            {{ month_label('coverage.first_period_end') }} as first_label,
+            {{ month_label('coverage.last_period_end') }} as last_label
+    ) as month_labels on true
 
 ),
 
@@ -134,11 +147,12 @@ final as (
         benchmark_core_cities,
         benchmark_source,
         case
-            when not in_mart then 'not_in_mart'
+            when not is_published then 'not_available'
             when value_suppressed then 'suppressed'
             when value is null then 'no_figure'
             else 'available'
-        end as availability
+        end as availability,
+        case when not is_published then not_published_reason end as availability_reason
     from joined
 
 )

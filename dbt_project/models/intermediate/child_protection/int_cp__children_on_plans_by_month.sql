@@ -1,6 +1,6 @@
 {#- One row per month end and child on a child protection plan at the end of that day (started
-    on or before it, not ended or ended after it), other-LA plans excluded, by the child's
-    latest-starting open plan (kpi_06, rate_cp). -#}
+    on or before it, not ended or ended after it), other-LA plans and plans that end before
+    they start excluded, by the child's latest-starting open plan (rate_cp). -#}
 with
 
 plans as (
@@ -32,6 +32,8 @@ open_plans as (
     inner join plans
         on plans.started_on <= months.period_end
         and (plans.ended_on is null or plans.ended_on > months.period_end)
+    -- A plan that ends before it starts is open on no day by the join above: it drops out by
+    -- itself (listed in audit.kpi_exclusions for rate_cp).
     where not plans.is_other_la
 
 ),

@@ -6,7 +6,10 @@ with
 
 spells as (
 
+    -- A spell that ends before it starts applies on no day; it is left out of the timeline (so
+    -- it cannot cut short the spell before it) and listed in audit.date_contradictions.
     select * from {{ ref('stg_csc__legal_statuses') }}
+    where ended_on is null or ended_on >= started_on
 
 ),
 

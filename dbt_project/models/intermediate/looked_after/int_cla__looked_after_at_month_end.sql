@@ -42,6 +42,7 @@ open_periods as (
         periods.person_id,
         periods.period_of_care_id,
         periods.started_on as period_started_on,
+        periods.contradictory_episode_id,
         row_number() over (
             partition by months.period_end, periods.person_id
             order by periods.started_on desc, periods.period_of_care_id desc
@@ -102,6 +103,9 @@ final as (
         open_periods.person_id,
         open_periods.period_of_care_id,
         open_periods.period_started_on,
+        -- The period's interval is unreliable (an episode ceases before it starts): left out of
+        -- rate_cla and kpi_07, listed in audit.kpi_exclusions.
+        open_periods.contradictory_episode_id is not null as is_excluded_from_cla_counts,
         persons.date_of_birth,
         {{ age_at('persons.date_of_birth', 'open_periods.period_end') }} as age_at_period_end,
         current_legal_status.legal_status,

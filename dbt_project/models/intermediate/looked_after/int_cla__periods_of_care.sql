@@ -1,7 +1,9 @@
 {#- One row per period of care: the episodes that share a clae_cla_id, from the first episode's
     start to the last episode's end. An episode ending with reason X1 continues into the next
     episode; a period whose last episode has no end date is open. Contradictions are not
-    resolved silently: they are listed in int_cla__data_quality with the rule applied. -#}
+    resolved silently: they are listed in audit.cla_data_quality with the rule applied, and a
+    period holding an episode that ceases before it starts carries that episode in
+    contradictory_episode_id. -#}
 with
 
 episodes as (
@@ -36,7 +38,12 @@ final as (
         max(case when position_from_last = 1 then ceased_on end) as ended_on,
         max(case when position_from_last = 1 then ceased_reason end) as end_reason,
         min(entered_care_on) as recorded_entered_care_on,
-        max(episode_count) as episode_count
+        max(episode_count) as episode_count,
+        -- An episode that ceases before it starts breaks the period's interval: the period is
+        -- left out of the month-end counts that need it (rate_cla, kpi_07) and listed in
+        -- audit.kpi_exclusions; its start still serves kpi_08 and cbp_a1.
+        arg_min(episode_id, started_on) filter (where ceased_on < started_on)
+            as contradictory_episode_id
     from ordered
     group by period_of_care_id
 

@@ -24,6 +24,7 @@ final as (
         placements.ended_on,
         placements.placement_type,
         placements.placement_type in ('A3', 'A4', 'A5', 'A6') as is_placed_for_adoption,
+        placements.ended_on < placements.started_on as ends_before_it_starts,
         lag(placements.placement_id) over period_placements as previous_placement_id,
         lag(placements.started_on) over period_placements as previous_placement_started_on,
         periods.period_of_care_id is not null

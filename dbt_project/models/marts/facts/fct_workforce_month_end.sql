@@ -37,6 +37,8 @@ open_cases as (
         on involvements.professional_id = snapshots.professional_id
         and upper(trim(involvements.role_id)) = 'ALLOCATED_CASE_WORKER'
         and involvements.started_on <= snapshots.snapshot_on
+        -- An allocation that ends before it starts is open on no day by this test (listed in
+        -- audit.kpi_exclusions for kpi_14).
         and (involvements.ended_on is null or involvements.ended_on > snapshots.snapshot_on)
     group by snapshots.snapshot_on, snapshots.professional_id
 

@@ -29,7 +29,13 @@ classified as (
         -- offence, and 'other' (community resolutions and the like) is not a formal outcome.
         outcome_type in (
             'youth_caution', 'youth_conditional_caution', 'court_sentence'
-        ) as is_qualifying_offence_outcome
+        ) as is_qualifying_offence_outcome,
+        -- An offence dated after its outcome: when it was committed cannot be told, so it is
+        -- no re-offence for kpi_11 (listed in audit.kpi_exclusions); its outcome date still
+        -- serves as an index and for first-time entrants.
+        case
+            when offence_on > outcome_on then 'offence dated after its outcome'
+        end as offence_exclusion_reason
     from outcomes
 
 ),
@@ -61,7 +67,8 @@ final as (
         age_at_outcome,
         is_qualifying_index_outcome,
         is_qualifying_offence_outcome,
-        is_first_ever_formal_outcome
+        is_first_ever_formal_outcome,
+        offence_exclusion_reason
     from ranked
 
 )

@@ -9,8 +9,8 @@ referrals as (
 
 windows as (
 
-    select * from {{ ref('int_reporting_windows') }}
-    where is_complete and period_type in ('month', 'rolling_12m')
+    select * from {{ ref('int_kpi_windows') }}
+    where kpi_id = 'kpi_01'
 
 ),
 

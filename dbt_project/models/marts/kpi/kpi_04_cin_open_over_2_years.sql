@@ -8,9 +8,10 @@ open_cases as (
 
 ),
 
-months as (
+windows as (
 
-    select period_end from {{ ref('int_month_spine') }}
+    select * from {{ ref('int_kpi_windows') }}
+    where kpi_id = 'kpi_04'
 
 ),
 
@@ -18,14 +19,14 @@ final as (
 
     select
         'kpi_04' as kpi_id,
-        months.period_end,
-        'snapshot' as period_type,
+        windows.period_end,
+        windows.period_type,
         count(open_cases.person_id) filter (where open_cases.is_open_over_2_years) as numerator,
         count(open_cases.person_id) as denominator,
         {{ percentage('numerator', 'denominator') }} as value
-    from months
-    left join open_cases on months.period_end = open_cases.period_end
-    group by months.period_end
+    from windows
+    left join open_cases on windows.period_end = open_cases.period_end
+    group by windows.period_end, windows.period_type
 
 )
 

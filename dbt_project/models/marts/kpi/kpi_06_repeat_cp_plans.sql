@@ -1,16 +1,19 @@
-{#- kpi_06: % of children on a CP plan at the period end whose current plan began within 2 years
-    of the end of an earlier plan (int_cp__children_on_plans_by_month). -#}
+{#- kpi_06: of the children who became the subject of a CP plan of this authority in the window
+    (each child once, int_cp__children_becoming_subject_by_window), the % whose plan started
+    within 2 years of the end of an earlier plan. A flow (rolling 12 months headline, and by
+    month), not the month-end stock of children on plans. -#}
 with
 
-children_on_plans as (
+children as (
 
-    select * from {{ ref('int_cp__children_on_plans_by_month') }}
+    select * from {{ ref('int_cp__children_becoming_subject_by_window') }}
 
 ),
 
-months as (
+windows as (
 
-    select period_end from {{ ref('int_month_spine') }}
+    select * from {{ ref('int_kpi_windows') }}
+    where kpi_id = 'kpi_06'
 
 ),
 
@@ -18,15 +21,16 @@ final as (
 
     select
         'kpi_06' as kpi_id,
-        months.period_end,
-        'snapshot' as period_type,
-        count(children_on_plans.person_id)
-            filter (where children_on_plans.is_repeat_within_2_years) as numerator,
-        count(children_on_plans.person_id) as denominator,
+        windows.period_end,
+        windows.period_type,
+        count(children.person_id) filter (where children.is_repeat_within_2_years) as numerator,
+        count(children.person_id) as denominator,
         {{ percentage('numerator', 'denominator') }} as value
-    from months
-    left join children_on_plans on months.period_end = children_on_plans.period_end
-    group by months.period_end
+    from windows
+    left join children
+        on windows.period_end = children.period_end
+        and windows.period_type = children.period_type
+    group by windows.period_end, windows.period_type
 
 )
 

@@ -9,9 +9,10 @@ cohort as (
 
 ),
 
-months as (
+windows as (
 
-    select period_end from {{ ref('int_month_spine') }}
+    select * from {{ ref('int_kpi_windows') }}
+    where kpi_id = 'kpi_07'
 
 ),
 
@@ -19,14 +20,14 @@ final as (
 
     select
         'kpi_07' as kpi_id,
-        months.period_end,
-        'snapshot' as period_type,
+        windows.period_end,
+        windows.period_type,
         count(cohort.person_id) filter (where cohort.is_stable) as numerator,
         count(cohort.person_id) as denominator,
         {{ percentage('numerator', 'denominator') }} as value
-    from months
-    left join cohort on months.period_end = cohort.period_end
-    group by months.period_end
+    from windows
+    left join cohort on windows.period_end = cohort.period_end
+    group by windows.period_end, windows.period_type
 
 )
 

@@ -11,8 +11,8 @@ reviews as (
 
 windows as (
 
-    select * from {{ ref('int_reporting_windows') }}
-    where is_complete and period_type in ('month', 'ytd')
+    select * from {{ ref('int_kpi_windows') }}
+    where kpi_id = 'kpi_08'
 
 ),
 

@@ -1,8 +1,8 @@
 {#- kpi_11: % of young people who re-offend within a year (binary). For each month end, the
     cohort is the young people aged 10-17 whose first index outcome in the 12 calendar months
     ending 18 months before the month end falls in that window, so their 12-month offending
-    window and 6 more months for the outcome are complete. Months whose cohort window starts
-    before the first month of data are not published (the cohort would be partial). -#}
+    window and 6 more months for the outcome are complete. Only cohorts the data cover are
+    published (int_kpi_windows). -#}
 with
 
 outcomes as (
@@ -11,31 +11,13 @@ outcomes as (
 
 ),
 
-months as (
-
-    select * from {{ ref('int_month_spine') }}
-
-),
-
-cohort_windows as (
-
-    -- d = 2018-12-31: window_end = 2017-06-30, window_start = 2016-07-01. The start is the first
-    -- day of the month 29 months before d's month (= window_end - 12 months + 1 day, without
-    -- the 29 February that day arithmetic gives after a February window end).
-    select
-        period_end,
-        cast(period_start - interval 29 month as date) as window_start,
-        cast(last_day(cast(period_start - interval 18 month as date)) as date) as window_end,
-        data_first_month
-    from months
-
-),
-
 published as (
 
+    -- The cohort windows kpi_11 is published for (int_reporting_windows: the 12 months ending
+    -- 18 months before the period end; int_kpi_windows: only where the data cover them).
     select period_end, window_start, window_end
-    from cohort_windows
-    where window_start >= data_first_month
+    from {{ ref('int_kpi_windows') }}
+    where kpi_id = 'kpi_11'
 
 ),
 
@@ -80,6 +62,7 @@ reoffended as (
     inner join outcomes as reoffences
         on cohort.person_id = reoffences.person_id
         and reoffences.is_qualifying_offence_outcome
+        and reoffences.offence_exclusion_reason is null
         and reoffences.offence_on > cohort.index_on
         and reoffences.offence_on <= cast(cohort.index_on + interval 12 month as date)
         and reoffences.outcome_on <= cast(cohort.index_on + interval 18 month as date)

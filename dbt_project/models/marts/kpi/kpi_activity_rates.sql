@@ -30,8 +30,8 @@ conferences as (
 
 windows as (
 
-    select * from {{ ref('int_reporting_windows') }}
-    where is_complete and period_type = 'rolling_12m'
+    select * from {{ ref('int_kpi_windows') }}
+    where kpi_id in ('rate_referrals', 'rate_assessments', 'rate_s47', 'rate_icpc')
 
 ),
 
@@ -53,26 +53,18 @@ events as (
 
 ),
 
-kpis as (
-
-    select kpi_id from (values ('rate_referrals'), ('rate_assessments'), ('rate_s47'), ('rate_icpc'))
-        as ids (kpi_id)
-
-),
-
 counted as (
 
     select
-        kpis.kpi_id,
+        windows.kpi_id,
         windows.period_end,
         windows.period_type,
         count(events.event_on) as events
-    from kpis
-    cross join windows
+    from windows
     left join events
-        on kpis.kpi_id = events.kpi_id
+        on windows.kpi_id = events.kpi_id
         and events.event_on between windows.window_start and windows.window_end
-    group by kpis.kpi_id, windows.period_end, windows.period_type
+    group by windows.kpi_id, windows.period_end, windows.period_type
 
 ),
 

@@ -13,8 +13,8 @@ adoptions as (
 
 windows as (
 
-    select * from {{ ref('int_reporting_windows') }}
-    where is_complete and period_type in ('3yr', 'rolling_12m')
+    select * from {{ ref('int_kpi_windows') }}
+    where kpi_id in ('kpi_10', 'cbp_a1')
 
 ),
 
@@ -33,28 +33,20 @@ clocks as (
 
 ),
 
-kpis as (
-
-    select * from (values ('kpi_10', '3yr'), ('kpi_10', 'rolling_12m'), ('cbp_a1', '3yr'))
-        as kpi_windows (kpi_id, period_type)
-
-),
-
 final as (
 
     select
-        kpis.kpi_id,
+        windows.kpi_id,
         windows.period_end,
         windows.period_type,
         coalesce(sum(clocks.days), 0) as numerator,
         count(clocks.adopted_on) as denominator,
         sum(clocks.days) / nullif(count(clocks.adopted_on), 0) as value
-    from kpis
-    inner join windows on kpis.period_type = windows.period_type
+    from windows
     left join clocks
-        on kpis.kpi_id = clocks.kpi_id
+        on windows.kpi_id = clocks.kpi_id
         and clocks.adopted_on between windows.window_start and windows.window_end
-    group by kpis.kpi_id, windows.period_end, windows.period_type
+    group by windows.kpi_id, windows.period_end, windows.period_type
 
 )
 

@@ -11,8 +11,8 @@ outcomes as (
 
 windows as (
 
-    select * from {{ ref('int_reporting_windows') }}
-    where is_complete and period_type = 'rolling_12m'
+    select * from {{ ref('int_kpi_windows') }}
+    where kpi_id = 'cbp_fte'
 
 ),
 

@@ -9,8 +9,8 @@ contacts as (
 
 windows as (
 
-    select * from {{ ref('int_reporting_windows') }}
-    where is_complete and period_type = 'month'
+    select * from {{ ref('int_kpi_windows') }}
+    where kpi_id = 'contacts'
 
 ),
 

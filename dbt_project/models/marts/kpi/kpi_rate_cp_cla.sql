@@ -1,5 +1,5 @@
-{#- rate_cp: children on a CP plan at the period end (int_cp__children_on_plans_by_month, kpi_06's
-    denominator) per 10,000 aged 0-17.
+{#- rate_cp: children on a CP plan at the period end (int_cp__children_on_plans_by_month, other-LA
+    plans excluded) per 10,000 aged 0-17.
     rate_cla: children looked after at the period end, short breaks (V3/V4) excluded, per 10,000.
 -#}
 with
@@ -16,9 +16,10 @@ looked_after as (
 
 ),
 
-months as (
+windows as (
 
-    select period_end from {{ ref('int_month_spine') }}
+    select * from {{ ref('int_kpi_windows') }}
+    where kpi_id in ('rate_cp', 'rate_cla')
 
 ),
 
@@ -28,31 +29,28 @@ population as (
 
 ),
 
-cp as (
+children as (
 
-    select months.period_end, count(children_on_plans.person_id) as children
-    from months
-    left join children_on_plans on months.period_end = children_on_plans.period_end
-    group by months.period_end
-
-),
-
-cla as (
-
-    select
-        months.period_end,
-        count(looked_after.person_id) filter (where not looked_after.is_short_break) as children
-    from months
-    left join looked_after on months.period_end = looked_after.period_end
-    group by months.period_end
+    select 'rate_cp' as kpi_id, period_end, person_id from children_on_plans
+    union all
+    select 'rate_cla', period_end, person_id
+    from looked_after
+    where not is_short_break and not is_excluded_from_cla_counts
 
 ),
 
 counts as (
 
-    select 'rate_cp' as kpi_id, period_end, children from cp
-    union all
-    select 'rate_cla', period_end, children from cla
+    select
+        windows.kpi_id,
+        windows.period_end,
+        windows.period_type,
+        count(children.person_id) as children
+    from windows
+    left join children
+        on windows.kpi_id = children.kpi_id
+        and windows.period_end = children.period_end
+    group by windows.kpi_id, windows.period_end, windows.period_type
 
 ),
 
@@ -61,7 +59,7 @@ final as (
     select
         counts.kpi_id,
         counts.period_end,
-        'snapshot' as period_type,
+        counts.period_type,
         counts.children as numerator,
         population.population_0_17 as denominator,
         {{ rate_per('counts.children', 'population.population_0_17', 10000) }} as value

@@ -10,23 +10,10 @@ workforce as (
 
 ),
 
-months as (
+windows as (
 
-    select period_end from {{ ref('int_month_spine') }}
-
-),
-
-kpis as (
-
-    select kpi_id, period_type
-    from (
-        values
-            ('kpi_12', 'snapshot'),
-            ('kpi_12_sw', 'snapshot'),
-            ('kpi_12_tm', 'snapshot'),
-            ('kpi_14', 'snapshot'),
-            ('kpi_15', 'month')
-    ) as ids (kpi_id, period_type)
+    select * from {{ ref('int_kpi_windows') }}
+    where kpi_id in ('kpi_12', 'kpi_12_sw', 'kpi_12_tm', 'kpi_14', 'kpi_15')
 
 ),
 
@@ -103,17 +90,16 @@ contributions as (
 totals as (
 
     select
-        kpis.kpi_id,
-        months.period_end,
-        kpis.period_type,
+        windows.kpi_id,
+        windows.period_end,
+        windows.period_type,
         coalesce(sum(contributions.numerator), 0) as numerator,
         coalesce(sum(contributions.denominator), 0) as denominator
-    from kpis
-    cross join months
+    from windows
     left join contributions
-        on kpis.kpi_id = contributions.kpi_id
-        and months.period_end = contributions.period_end
-    group by kpis.kpi_id, months.period_end, kpis.period_type
+        on windows.kpi_id = contributions.kpi_id
+        and windows.period_end = contributions.period_end
+    group by windows.kpi_id, windows.period_end, windows.period_type
 
 ),
 
