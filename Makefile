@@ -33,16 +33,19 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# Dagster's run storage keeps every event of every run: owner-only, whatever the umask.
 $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
-	mkdir -p $(DAGSTER_HOME)
-	cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	mkdir -p -m 700 $(DAGSTER_HOME)
+	chmod 700 $(DAGSTER_HOME)
+	install -m 600 orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml chromium
 	$(BIN)/python -m orchestration.run
 
+# umask 077: the webserver, the daemon and every run they start write owner-only files.
 dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m orchestration.prepare
-	$(BIN)/dagster dev -m orchestration.definitions
+	umask 077 && chmod 700 $(DAGSTER_HOME) && $(BIN)/dagster dev -m orchestration.definitions
 
 # The webserver and the daemon as services (orchestration/serve.py; deploy/ for systemd). It sets
 # up DAGSTER_HOME itself (owner-only, with orchestration/dagster.yaml) and stops both on Ctrl-C.

@@ -136,6 +136,9 @@ def render_contract() -> str:
         'The *activity date* of an extract shows which months it covers (README, "Which months',
         'are published"); *coverage* says how: `flow` (dated events), `snapshot` (one snapshot',
         "per month end) or `reference` (people, workers: no months of their own).",
+        "*Sensitivity* says what a column's values would give away (a person, record or worker",
+        "id, a date of birth or death, free text): such values never leave the working",
+        'warehouse (README, "Privacy: what is and is not published").',
     ]
     for e in x.EXTRACTS:
         lines += ["", f"## {e.name}", "", f"One row per {e.grain}. Key: `{', '.join(e.key)}`."]
@@ -147,7 +150,11 @@ def render_contract() -> str:
             lines.append(f"Dates that should be in order: {pairs}.")
         if e.one_of:
             lines.append(f"At least one of: {', '.join(f'`{c}`' for c in e.one_of)}.")
-        lines += ["", "| column | kind | required | codes or range |", "|---|---|---|---|"]
+        lines += [
+            "",
+            "| column | kind | required | codes or range | sensitivity |",
+            "|---|---|---|---|---|",
+        ]
         for c in e.columns:
             if c.codes:
                 allowed = " ".join(c.codes)
@@ -157,6 +164,6 @@ def render_contract() -> str:
                 allowed = ""
             lines.append(
                 f"| `{c.name}` | {_KIND_WORDS[c.kind]} | {'yes' if c.required else ''} | "
-                f"{allowed} |"
+                f"{allowed} | {c.sensitivity or ''} |"
             )
     return "\n".join(lines) + "\n"

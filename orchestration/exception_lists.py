@@ -10,13 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-OWNER_ONLY_DIR = 0o700
-OWNER_ONLY_FILE = 0o600
-
-
-def _private_dir(path: Path) -> None:
-    path.mkdir(parents=True, exist_ok=True)
-    os.chmod(path, OWNER_ONLY_DIR)
+from orchestration.permissions import OWNER_ONLY_FILE
+from orchestration.permissions import private_dir as _private_dir
 
 
 def write_exception_lists(
@@ -42,10 +37,11 @@ def write_exception_lists(
         # Created owner-only before any row is written, so the data are never world-readable.
         partial.unlink(missing_ok=True)
         os.close(os.open(partial, os.O_CREAT | os.O_WRONLY, OWNER_ONLY_FILE))
+        # Values and the path (CSC_RESTRICTED_DIR) are bound, never pasted into the SQL.
         con.execute(
-            f"copy (select * from exceptions.exc_missed_measures where kpi_id = '{kpi_id}' "
-            f"and period_end = date '{period_end.isoformat()}' order by person_id, record_id) "
-            f"to '{partial}' (header, delimiter ',')"
+            "copy (select * from exceptions.exc_missed_measures where kpi_id = ? "
+            "and period_end = ? order by person_id, record_id) to ? (header, delimiter ',')",
+            [kpi_id, period_end, str(partial)],
         )
         os.chmod(partial, OWNER_ONLY_FILE)
         os.replace(partial, target)

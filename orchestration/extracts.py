@@ -20,6 +20,17 @@ FLAG = "flag"  # Y/N, also 1/0, true/false, yes/no in any case
 NUMBER = "number"
 INTEGER = "integer"
 
+# Sensitivity of a column: what its values would give away if they left the working warehouse.
+# Every decision to withhold or pseudonymise a value (published audit rows, error messages, the
+# commentary identifier check) reads this, never the column's name.
+PERSON_ID = "person id"  # identifies a child or young person
+RECORD_ID = "record id"  # identifies a referral, assessment, plan, review ... (a child's record)
+WORKER_ID = "worker id"  # identifies a member of staff
+DATE_OF_BIRTH = "date of birth"
+DATE_OF_DEATH = "date of death"
+FREE_TEXT = "free text"  # whatever someone typed: may name a person, an address, a carer
+IDENTIFIER_SENSITIVITIES = (PERSON_ID, RECORD_ID, WORKER_ID)
+
 SEX = ("M", "F", "U", "I")
 PRIMARY_NEED = tuple(f"N{i}" for i in range(1, 10))
 CLOSE_REASON = tuple(f"RC{i}" for i in range(1, 9))
@@ -64,9 +75,23 @@ class Column:
     codes: tuple[str, ...] | None = None
     minimum: float | None = None
     maximum: float | None = None
+    # One of the sensitivities above, or None for a value that identifies nobody (a code, a flag,
+    # an event date, a team name).
+    sensitivity: str | None = None
     # A date that records something that has happened, so it counts towards the date the
     # extracts were taken (CSC_DATA_AS_AT, when not set): not a date of birth or a due date.
     event: bool = True
+
+    @property
+    def identifying(self) -> bool:
+        """True if a value of this column must never leave the working warehouse."""
+        return self.sensitivity is not None
+
+    @property
+    def is_identifier(self) -> bool:
+        """True for a person, record or worker identifier (the values the commentary check and
+        the pseudonyms are about)."""
+        return self.sensitivity in IDENTIFIER_SENSITIVITIES
 
 
 @dataclass(frozen=True)
@@ -101,9 +126,22 @@ class Extract:
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
+    @property
+    def identifying_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.identifying)
 
-def _c(name, kind, required=False, codes=None, minimum=None, maximum=None, event=True) -> Column:
-    return Column(name, kind, required, codes, minimum, maximum, event)
+
+def _c(
+    name, kind, required=False, codes=None, minimum=None, maximum=None, sensitivity=None, event=True
+) -> Column:
+    # Every ID column identifies something: a record unless it says whose (person or worker).
+    if kind == ID and sensitivity is None:
+        sensitivity = RECORD_ID
+    return Column(name, kind, required, codes, minimum, maximum, sensitivity, event)
+
+
+def _person_id(name: str) -> Column:
+    return _c(name, ID, True, sensitivity=PERSON_ID)
 
 
 EXTRACTS: tuple[Extract, ...] = (
@@ -111,12 +149,12 @@ EXTRACTS: tuple[Extract, ...] = (
         "ssd_person",
         "child or young person",
         (
-            _c("pers_person_id", ID, True),
+            _person_id("pers_person_id"),
             _c("pers_sex", CODE, codes=SEX),
             _c("pers_ethnicity", TEXT),
-            _c("pers_dob", DATE, event=False),
-            _c("pers_expected_dob", DATE, event=False),
-            _c("pers_death_date", DATE),
+            _c("pers_dob", DATE, sensitivity=DATE_OF_BIRTH, event=False),
+            _c("pers_expected_dob", DATE, sensitivity=DATE_OF_BIRTH, event=False),
+            _c("pers_death_date", DATE, sensitivity=DATE_OF_DEATH),
         ),
         key=("pers_person_id",),
         date_order=(("pers_dob", "pers_death_date"),),
@@ -129,10 +167,10 @@ EXTRACTS: tuple[Extract, ...] = (
         "contact about one child",
         (
             _c("cont_contact_id", ID, True),
-            _c("cont_person_id", ID, True),
+            _person_id("cont_person_id"),
             _c("cont_contact_date", DATETIME, True),
             _c("cont_contact_source_code", TEXT),
-            _c("cont_contact_outcome_json", TEXT),
+            _c("cont_contact_outcome_json", TEXT, sensitivity=FREE_TEXT),
         ),
         key=("cont_contact_id",),
         label="contacts",
@@ -143,7 +181,7 @@ EXTRACTS: tuple[Extract, ...] = (
         "referral (opens a CIN episode)",
         (
             _c("cine_referral_id", ID, True),
-            _c("cine_person_id", ID, True),
+            _person_id("cine_person_id"),
             _c("cine_referral_date", DATETIME, True),
             _c("cine_referral_decision_date", DATETIME),
             _c("cine_referral_source_code", TEXT),
@@ -165,7 +203,7 @@ EXTRACTS: tuple[Extract, ...] = (
         "continuous (single) assessment",
         (
             _c("cina_assessment_id", ID, True),
-            _c("cina_person_id", ID, True),
+            _person_id("cina_person_id"),
             _c("cina_referral_id", ID),
             _c("cina_assessment_start_date", DATE, True),
             _c("cina_assessment_auth_date", DATE),
@@ -180,7 +218,7 @@ EXTRACTS: tuple[Extract, ...] = (
         "section 47 enquiry",
         (
             _c("s47e_s47_enquiry_id", ID, True),
-            _c("s47e_person_id", ID, True),
+            _person_id("s47e_person_id"),
             _c("s47e_referral_id", ID),
             _c("s47e_s47_start_date", DATE, True),
             _c("s47e_s47_end_date", DATE),
@@ -196,7 +234,7 @@ EXTRACTS: tuple[Extract, ...] = (
         "initial child protection conference",
         (
             _c("icpc_icpc_id", ID, True),
-            _c("icpc_person_id", ID, True),
+            _person_id("icpc_person_id"),
             _c("icpc_s47_enquiry_id", ID),
             _c("icpc_referral_id", ID),
             _c("icpc_icpc_transfer_in", FLAG),
@@ -213,7 +251,7 @@ EXTRACTS: tuple[Extract, ...] = (
         "child protection plan",
         (
             _c("cppl_cp_plan_id", ID, True),
-            _c("cppl_person_id", ID, True),
+            _person_id("cppl_person_id"),
             _c("cppl_cp_plan_start_date", DATE, True),
             _c("cppl_cp_plan_end_date", DATE),
             _c("cppl_cp_plan_initial_category", CODE, codes=CP_CATEGORY),
@@ -230,7 +268,7 @@ EXTRACTS: tuple[Extract, ...] = (
         "looked-after episode (SSDA903 episode)",
         (
             _c("clae_cla_episode_id", ID, True),
-            _c("clae_person_id", ID, True),
+            _person_id("clae_person_id"),
             _c("clae_cla_id", ID, True),
             _c("clae_cla_episode_start_date", DATE, True),
             _c("clae_cla_episode_start_reason", CODE, True, codes=START_REASON),
@@ -256,12 +294,12 @@ EXTRACTS: tuple[Extract, ...] = (
         (
             _c("clap_cla_placement_id", ID, True),
             _c("clap_cla_id", ID, True),
-            _c("clap_person_id", ID, True),
+            _person_id("clap_person_id"),
             _c("clap_cla_placement_start_date", DATE, True),
             _c("clap_cla_placement_end_date", DATE),
             _c("clap_cla_placement_type", CODE, True, codes=PLACEMENT_TYPE),
-            _c("clap_cla_placement_provider", TEXT),
-            _c("clap_cla_placement_change_reason", TEXT),
+            _c("clap_cla_placement_provider", TEXT, sensitivity=FREE_TEXT),
+            _c("clap_cla_placement_change_reason", TEXT, sensitivity=FREE_TEXT),
         ),
         key=("clap_cla_placement_id",),
         date_order=(("clap_cla_placement_start_date", "clap_cla_placement_end_date"),),
@@ -273,7 +311,7 @@ EXTRACTS: tuple[Extract, ...] = (
         "legal status spell",
         (
             _c("lega_legal_status_id", ID, True),
-            _c("lega_person_id", ID, True),
+            _person_id("lega_person_id"),
             _c("lega_legal_status", CODE, True, codes=LEGAL_STATUS),
             _c("lega_legal_status_start_date", DATE, True),
             _c("lega_legal_status_end_date", DATE),
@@ -302,7 +340,7 @@ EXTRACTS: tuple[Extract, ...] = (
         "adoption / permanence journey",
         (
             _c("perm_table_id", ID, True),
-            _c("perm_person_id", ID, True),
+            _person_id("perm_person_id"),
             _c("perm_cla_id", ID),
             _c("perm_adm_decision_date", DATE),
             _c("perm_placement_order_date", DATE),
@@ -320,8 +358,8 @@ EXTRACTS: tuple[Extract, ...] = (
         "ssd_professionals",
         "worker",
         (
-            _c("prof_professional_id", ID, True),
-            _c("prof_social_worker_registration_no", TEXT),
+            _c("prof_professional_id", ID, True, sensitivity=WORKER_ID),
+            _c("prof_social_worker_registration_no", TEXT, sensitivity=WORKER_ID),
             _c("prof_professional_job_title", TEXT),
             _c("prof_professional_department", TEXT),
             _c("prof_full_time_equivalency", NUMBER, minimum=0, maximum=1.5),
@@ -336,8 +374,8 @@ EXTRACTS: tuple[Extract, ...] = (
         "worker allocation to a child",
         (
             _c("invo_involvements_id", ID, True),
-            _c("invo_professional_id", ID, True),
-            _c("invo_person_id", ID, True),
+            _c("invo_professional_id", ID, True, sensitivity=WORKER_ID),
+            _person_id("invo_person_id"),
             _c("invo_professional_role_id", TEXT),
             _c("invo_professional_team", TEXT),
             _c("invo_involvement_start_date", DATE, True),
@@ -353,7 +391,7 @@ EXTRACTS: tuple[Extract, ...] = (
         "worker in post at a month end",
         (
             _c("snapshot_date", DATE, True),
-            _c("prof_professional_id", ID, True),
+            _c("prof_professional_id", ID, True, sensitivity=WORKER_ID),
             _c("role", CODE, True, codes=WORKFORCE_ROLE),
             _c("qualified_social_worker", FLAG, True),
             _c("agency_worker", FLAG, True),
@@ -371,7 +409,7 @@ EXTRACTS: tuple[Extract, ...] = (
         "recorded formal supervision",
         (
             _c("supervision_id", ID, True),
-            _c("prof_professional_id", ID, True),
+            _c("prof_professional_id", ID, True, sensitivity=WORKER_ID),
             _c("supervision_date", DATE, True),
         ),
         key=("supervision_id",),
@@ -382,12 +420,12 @@ EXTRACTS: tuple[Extract, ...] = (
         "ext_care_leaver_outcomes",
         "care leaver at a birthday (SSDA903 OC3 item, one per birthday 17-21)",
         (
-            _c("person_id", ID, True),
-            _c("date_of_birth", DATE, True, event=False),
+            _person_id("person_id"),
+            _c("date_of_birth", DATE, True, sensitivity=DATE_OF_BIRTH, event=False),
             _c("birthday_age", INTEGER, True, minimum=17, maximum=21),
             _c("in_touch", CODE, True, codes=IN_TOUCH),
             _c("activity", CODE, codes=ACTIVITY),
-            _c("accommodation", TEXT),
+            _c("accommodation", TEXT, sensitivity=FREE_TEXT),
         ),
         key=("person_id", "birthday_age"),
         label="care-leaver outcomes",
@@ -399,8 +437,8 @@ EXTRACTS: tuple[Extract, ...] = (
         "youth justice outcome (caution or sentence)",
         (
             _c("yj_outcome_id", ID, True),
-            _c("yj_person_id", ID, True),
-            _c("date_of_birth", DATE, True, event=False),
+            _person_id("yj_person_id"),
+            _c("date_of_birth", DATE, True, sensitivity=DATE_OF_BIRTH, event=False),
             _c("offence_date", DATE, True),
             _c("outcome_date", DATE, True),
             _c("outcome_type", CODE, True, codes=YJ_OUTCOME_TYPE),

@@ -19,25 +19,184 @@ import duckdb
 
 from orchestration.faultpoints import pause_if_requested
 
-# Aggregates (marts), report tables (reporting) and data-quality lists (audit). Facts and
-# intermediate models are child-level and stay in the working database.
+# Aggregates (marts) and report tables (reporting) are copied whole: dbt builds them from facts as
+# counts and rates, with no child-level column. The audit tables are copied column by column, as
+# AUDIT_COLUMNS says; the facts, intermediate models and exception lists stay in the working
+# database.
 PUBLISHED_SCHEMAS = ("marts", "reporting", "audit")
-# Child-level identifiers dropped from published audit tables.
-WITHHELD_COLUMNS = ("person_id",)
+COPIED_WHOLE = ("marts", "reporting")
+PUBLISH = "publish"  # the value as it is
+PSEUDONYMISE = "pseudonymise"  # a record's id: its keyed pseudonym (orchestration/pseudonyms.py)
+SCREEN = "screen"  # a rejected cell's value: published only if it cannot identify anyone
+# A date from a source column named in the companion column of the same row: published unless
+# the contract marks that column identifying (ssd_person's date of birth and date of death).
+CONTRACT_DATE = "contract date"
+CHECKED_MESSAGE = "checked message"  # ingest messages written before they stopped quoting files
+# Every published audit table and what is published of each column. A column not listed (a person
+# id, a date of birth) is not published; a table not listed stops the publication, so a new audit
+# model cannot reach analysts before someone has decided what of it may.
+AUDIT_COLUMNS: dict[str, dict[str, str | tuple[str, str]]] = {
+    "rejected_rows": {
+        "extract": PUBLISH,
+        "source_file": PUBLISH,
+        "source_row": PUBLISH,
+        "column_name": PUBLISH,
+        "value": SCREEN,
+        "reason": PUBLISH,
+        "loaded_at": PUBLISH,
+        "record_id": PSEUDONYMISE,
+    },
+    "ingest_log": {
+        "extract": PUBLISH,
+        "source_file": PUBLISH,
+        "status": PUBLISH,
+        "message": CHECKED_MESSAGE,
+        "rows_read": PUBLISH,
+        "rows_loaded": PUBLISH,
+        "rows_rejected": PUBLISH,
+        "rows_blank": PUBLISH,
+        "loaded_at": PUBLISH,
+        "content_sha256": PUBLISH,
+    },
+    "kpi_exclusions": {
+        "kpi_id": PUBLISH,
+        "source_extract": PUBLISH,
+        "record_id": PSEUDONYMISE,
+        "period_end": PUBLISH,
+        "reason": PUBLISH,
+    },
+    "cla_data_quality": {
+        "check_name": PUBLISH,
+        "record_id": PSEUDONYMISE,
+        "related_record_id": PSEUDONYMISE,
+        "detail": PUBLISH,  # built by dbt from dates and codes, never from an id or free text
+    },
+    "date_contradictions": {
+        "extract": PUBLISH,
+        "record_id": PSEUDONYMISE,
+        "source_row": PUBLISH,
+        "start_column": PUBLISH,
+        "start_on": (CONTRACT_DATE, "start_column"),
+        "end_column": PUBLISH,
+        "end_on": (CONTRACT_DATE, "end_column"),
+        "excluded_from": PUBLISH,
+    },
+    "dbt_build_summary": {"dagster_run_id": PUBLISH, "summary_json": PUBLISH},
+}
+WITHHELD_MESSAGE = "(withheld: logged by an earlier version that could quote the file's contents)"
 
 
-def child_identifying_columns() -> set[str]:
-    """Source columns whose values identify a child: person ids and dates of birth. A rejected
-    row's value in one of these is withheld from the published audit.rejected_rows."""
+class PublicationError(Exception):
+    pass
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _contract_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """Temporary tables of the extract contract's identifying columns, and of every identifier
+    value the warehouse holds (loaded rows and rejected cells of identifier columns)."""
     from orchestration.extracts import EXTRACTS
 
-    return {
-        column.name
+    rows = [
+        (extract.name, column.name, column.is_identifier)
         for extract in EXTRACTS
         for column in extract.columns
-        if column.name.endswith("person_id") or "dob" in column.name
-        or column.name == "date_of_birth"
-    }  # fmt: skip
+        if column.identifying
+    ]
+    con.execute(
+        "create temp table identifying_columns "
+        "(extract varchar, column_name varchar, is_identifier boolean)"
+    )
+    con.executemany("insert into identifying_columns values (?, ?, ?)", rows)
+    in_raw = set(
+        con.execute(
+            "select table_name, column_name from duckdb_columns() "
+            "where database_name = 'build' and schema_name = 'raw'"
+        ).fetchall()
+    )
+    selects = [
+        f'select cast("{column}" as varchar) as value from build.raw."{extract}"'
+        for extract, column, is_identifier in rows
+        if is_identifier and (extract, column) in in_raw
+    ]
+    selects.append(
+        "select r.value from build.audit.rejected_rows as r join identifying_columns as i "
+        "on i.extract = r.extract and i.is_identifier "
+        "and list_contains(string_split(r.column_name, ', '), i.column_name)"
+    )
+    con.execute(
+        "create temp table identifier_values as select distinct value from ("
+        + " union all ".join(selects)
+        + ") where value is not null"
+    )
+
+
+# A rejected cell's value is withheld when its column (or a column of a duplicated key) is
+# identifying by the contract; when an identifier of its row was itself rejected (a missing or
+# malformed id is how a shifted row shows: its values may sit under the wrong headings); or when
+# it equals an identifier anywhere in the warehouse.
+_REJECTED_VALUE_WITHHELD = """(
+    value is not null and (
+        exists (
+            select 1 from identifying_columns as i
+            where i.extract = source.extract
+                and list_contains(string_split(source.column_name, ', '), i.column_name)
+        )
+        or exists (
+            select 1 from build.audit.rejected_rows as other
+            join identifying_columns as i
+                on i.extract = other.extract and i.is_identifier
+                and list_contains(string_split(other.column_name, ', '), i.column_name)
+            where other.extract = source.extract and other.source_file = source.source_file
+                and other.source_row = source.source_row
+        )
+        or value in (select value from identifier_values)
+    )
+)"""
+
+
+def _copy_audit_table(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
+    policy = AUDIT_COLUMNS.get(table)
+    if policy is None:
+        raise PublicationError(
+            f"audit.{table} has no publication rule: add it to AUDIT_COLUMNS in "
+            "orchestration/publish.py, saying which of its columns may be published"
+        )
+    selects = []
+    for column in columns:
+        rule = policy.get(column)
+        quoted = f'"{column}"'
+        if rule is None:
+            continue  # not published (a person id, a date of birth)
+        if rule == PUBLISH:
+            selects.append(quoted)
+        elif rule == PSEUDONYMISE:
+            selects.append(f"pseudonym(cast({quoted} as varchar)) as {quoted}")
+        elif rule == SCREEN:
+            selects.append(
+                f"case when {_REJECTED_VALUE_WITHHELD} then null else value end as value"
+            )
+            selects.append(f"coalesce({_REJECTED_VALUE_WITHHELD}, false) as value_withheld")
+        elif isinstance(rule, tuple) and rule[0] == CONTRACT_DATE:
+            selects.append(
+                "case when exists (select 1 from identifying_columns as i "
+                f'where i.extract = source.extract and i.column_name = source."{rule[1]}") '
+                f"then null else {quoted} end as {quoted}"
+            )
+        elif rule == CHECKED_MESSAGE:
+            safe = "message_safe" if "message_safe" in columns else "false"
+            selects.append(
+                f"case when message is null or {safe} then message "
+                f"else {_sql_string(WITHHELD_MESSAGE)} end as message"
+            )
+        else:
+            raise PublicationError(f"audit.{table}.{column}: unknown publication rule {rule!r}")
+    con.execute(
+        f'create table audit."{table}" as select {", ".join(selects)} '
+        f'from build.audit."{table}" as source'
+    )
 
 
 class NothingToPublish(Exception):
@@ -78,30 +237,43 @@ def _published_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     ).fetchall()
 
 
-def _withhold_rejected_values(con: duckdb.DuckDBPyConnection) -> None:
-    # A duplicate key names its key columns together ("person_id, birthday_age").
-    identifying = sorted(child_identifying_columns())
-    con.execute(
-        "update audit.rejected_rows set value = null "
-        "where list_has_any(string_split(column_name, ', '), ?)",
-        [identifying],
-    )
+def _remove_partial_files(analyst_db: Path) -> None:
+    # `.analyst.duckdb.<build>.building` and its `.wal`: left by a build killed while publishing
+    # (only one build runs at a time: the build lock), or by this one if it failed.
+    for leftover in analyst_db.parent.glob(f".{analyst_db.name}.*.building*"):
+        leftover.unlink(missing_ok=True)
 
 
-def publish(warehouse: Path, analyst_db: Path, info: BuildInfo) -> dict[str, str]:
+def publish(
+    warehouse: Path, analyst_db: Path, info: BuildInfo, key: bytes | None = None
+) -> dict[str, str]:
     """Copy the published schemas of `warehouse` into a new file and move it over `analyst_db`.
-    Returns the checksum of every published table."""
+    Returns the checksum of every published table. On failure the previous file is untouched and
+    nothing of the new one is left behind."""
+    try:
+        return _publish(warehouse, analyst_db, info, key)
+    except BaseException:
+        _remove_partial_files(analyst_db)
+        raise
+
+
+def _publish(warehouse: Path, analyst_db: Path, info: BuildInfo, key: bytes | None):
+    from orchestration.permissions import make_private
+    from orchestration.pseudonyms import load_or_create_key, register_pseudonym_function
+
     analyst_db.parent.mkdir(parents=True, exist_ok=True)
-    # Files left by builds killed while publishing; only one build runs at a time (build lock).
-    for leftover in analyst_db.parent.glob(f".{analyst_db.name}.*.building"):
-        leftover.unlink()
+    _remove_partial_files(analyst_db)
+    key = key if key is not None else load_or_create_key(warehouse)
     temporary = analyst_db.with_name(f".{analyst_db.name}.{info.build_id}.building")
     checksums: dict[str, str] = {}
     con = duckdb.connect(str(temporary))
     try:
-        con.execute(f"attach '{warehouse}' as build (read_only)")
+        make_private(temporary)
+        con.execute("attach ? as build (read_only)", [str(warehouse)])
+        register_pseudonym_function(con, key)
         for schema in (*PUBLISHED_SCHEMAS, "meta"):
             con.execute(f"create schema if not exists {schema}")
+        _contract_columns(con)
         published = _published_tables(con)
         for schema, table in published:
             columns = [
@@ -111,18 +283,18 @@ def publish(warehouse: Path, analyst_db: Path, info: BuildInfo) -> dict[str, str
                     "and schema_name = ? and table_name = ? order by column_index",
                     [schema, table],
                 ).fetchall()
-                if row[0] not in WITHHELD_COLUMNS
             ]
-            select = ", ".join(f'"{c}"' for c in columns)
-            con.execute(
-                f'create table {schema}."{table}" as select {select} from build.{schema}."{table}"'
-            )
+            if schema in COPIED_WHOLE:
+                con.execute(
+                    f'create table {schema}."{table}" as select * from build.{schema}."{table}"'
+                )
+            else:
+                _copy_audit_table(con, table, columns)
         # The as-at date the build used (set or inferred) and the last month it covers.
         coverage_dates = con.execute(
             "select as_at, last_complete_month_end from build.intermediate.int_data_as_at"
         ).fetchone() or (None, None)
         con.execute("detach build")
-        _withhold_rejected_values(con)
         for schema, table in published:
             checksums[f"{schema}.{table}"] = table_checksum(con, f'{schema}."{table}"')
         rows = con.execute("select count(*) from marts.kpi_values").fetchone()[0]
@@ -163,6 +335,7 @@ def publish(warehouse: Path, analyst_db: Path, info: BuildInfo) -> dict[str, str
     finally:
         con.close()
     # The new file is complete on disk before it takes the old one's name.
+    make_private(temporary)
     with open(temporary, "rb") as handle:
         os.fsync(handle.fileno())
     pause_if_requested("publish:before-rename")

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.failures import root_cause
-from orchestration.settings import Settings, load_settings
+from orchestration.settings import SettingError, Settings
 
 
 def _ensure_demo_extracts(settings: Settings) -> None:
@@ -69,12 +69,16 @@ def _ensure_dagster_home() -> None:
     import os
     import shutil
 
+    from orchestration.permissions import OWNER_ONLY_DIR
     from orchestration.settings import REPO_ROOT
 
     home = Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster_home")
     home.mkdir(parents=True, exist_ok=True)
+    # Run storage keeps every event and message of every run: owner-only, like the warehouse
+    # (also for a .dagster_home made before this was so).
+    os.chmod(home, OWNER_ONLY_DIR)
     if not (home / "dagster.yaml").exists():
-        shutil.copy(REPO_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+        shutil.copyfile(REPO_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
     os.environ["DAGSTER_HOME"] = str(home)
 
 
@@ -91,14 +95,94 @@ def failure_messages(result) -> list[str]:
     return lines or ["the run failed before any step ran (see `make dev`, Runs)"]
 
 
+_PUBLISHED_OUTPUTS = (
+    # (asset key path, what it is, what stays when this build did not write it)
+    (("published", "analyst_database"), "The analyst database was", None),
+    (("restricted", "exception_lists"), "The exception lists were", "the previous lists stay"),
+    (("exports", "kpi_pack"), "The KPI pack was", "the packs already exported stay"),
+)
+
+
+def _step_outcomes(result) -> dict[str, str]:
+    """{step key: 'success' | 'failure' | 'skipped'} for the steps of a finished run."""
+    outcomes = {}
+    for event in result.all_events:
+        if event.is_step_success:
+            outcomes[event.step_key] = "success"
+        elif event.is_step_failure:
+            outcomes[event.step_key] = "failure"
+        elif event.is_step_skipped:
+            outcomes[event.step_key] = "skipped"
+    return outcomes
+
+
+def _published_build(analyst_db: Path) -> str:
+    if not analyst_db.exists():
+        return "no analyst database has been published yet"
+    try:
+        con = duckdb.connect(str(analyst_db), read_only=True)
+        try:
+            build_id, finished = con.execute(
+                "select build_id, finished_at from meta.build_info"
+            ).fetchone()
+        finally:
+            con.close()
+    except Exception as exc:  # a damaged or foreign file: say so rather than guess
+        return f"{analyst_db} could not be read ({type(exc).__name__})"
+    return f"it still holds build {build_id}, finished {finished}"
+
+
+def outcome_lines(result, settings: Settings) -> list[str]:
+    """What a failed run did and did not replace, read from the run's own events: each
+    extract, the models, and each published output."""
+    outcomes = _step_outcomes(result)
+    written = {
+        tuple(event.asset_key.path)
+        for event in result.all_events
+        if event.is_step_materialization and event.asset_key is not None
+    }
+    if not outcomes:
+        return ["Nothing was changed: the run stopped before any step started."]
+    lines = []
+    failed = sorted(k.removeprefix("raw__") for k, v in outcomes.items()
+                    if k.startswith("raw__") and v == "failure")  # fmt: skip
+    if failed:
+        lines.append(f"Extracts that failed kept their previous load: {', '.join(failed)}.")
+    dbt = outcomes.get("warehouse_dbt_models")
+    if dbt == "failure":
+        lines.append(
+            "dbt models built before the failure are new, the rest are from the previous build."
+        )
+    elif dbt in (None, "skipped"):
+        lines.append("dbt did not run: the models are those of the previous build.")
+    for key, subject, kept in _PUBLISHED_OUTPUTS:
+        if key in written:
+            lines.append(f"{subject} replaced by this build.")
+        elif kept is None:
+            lines.append(f"{subject} not replaced: {_published_build(settings.analyst_db)}.")
+        else:
+            lines.append(f"{subject} not written: {kept}.")
+    lines.append("Details: `make dev`, Runs.")
+    return lines
+
+
 def main() -> int:
-    settings = load_settings()
-    if settings.demo:
-        _ensure_demo_extracts(settings)
-    elif not settings.source_dir.is_dir():
-        print(f"CSC_SOURCE_DIR {settings.source_dir} is not a folder", file=sys.stderr)
+    # Before anything is written: every file this process (and dbt, its child) creates is
+    # owner-only, whatever the umask of the shell or service that started it.
+    from orchestration.permissions import owner_only_umask
+    from orchestration.preflight import check_before_build
+    from orchestration.settings import load_settings
+
+    owner_only_umask()
+    try:
+        settings = load_settings()
+        if settings.demo:
+            _ensure_demo_extracts(settings)
+        check_before_build(settings)
+    except SettingError as exc:
+        print(f"Cannot start the build: {exc}", file=sys.stderr)
         return 2
-    else:
+    if not settings.demo:
         print(f"Using source extracts in {settings.source_dir}")
 
     from orchestration.prepare import prepare_dbt_manifest
@@ -123,13 +207,8 @@ def main() -> int:
         print("\nThe build did not complete:", file=sys.stderr)
         for line in failure_messages(result):
             print(f"  {line}", file=sys.stderr)
-        if any(event.is_step_failure for event in result.all_events):
-            print(
-                "Extracts that failed kept their previous load; dbt models built before a failure"
-                " are new, the rest are from the previous build; the analyst database still holds"
-                " the last complete build. Details: `make dev`, Runs.",
-                file=sys.stderr,
-            )
+        for line in outcome_lines(result, settings):
+            print(line, file=sys.stderr)
         return 1
     _summary(settings)
     from orchestration.assets.report_pack import report_pack_summary

@@ -15,6 +15,7 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
+from orchestration.permissions import make_private, owner_only_umask
 from orchestration.settings import load_settings
 
 
@@ -58,6 +59,7 @@ class BuildLock:
                     on_wait(f"waiting for another build to finish ({holder})")
                 waited = True
                 time.sleep(min(2.0, max(0.1, deadline - time.monotonic())))
+        make_private(self.path)
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()} since {dt.datetime.now():%Y-%m-%d %H:%M:%S}\n")
@@ -80,34 +82,47 @@ class BuildLock:
 class WarehouseResource(dg.ConfigurableResource):
     """Opens the working database for a step. The path is resolved when the run starts, so the
     nightly schedule, `dagster dev` and `make run` use the environment of the moment; the build
-    lock is held from the start of the run to its end."""
+    lock is held from the start of the run to its end.
+
+    When a run starts, before any step, the settings and folders are checked (a bad one fails the
+    run in seconds, naming the variable) and the process umask becomes 077 for the run, so
+    everything the steps write (and dbt, which inherits it) is owner-only.
+    """
 
     _lock: BuildLock | None = PrivateAttr(default=None)
+    _umask: int | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        settings = load_settings()
-        text = os.environ.get("CSC_BUILD_LOCK_TIMEOUT") or "600"
-        try:
-            timeout = float(text)
-        except ValueError:
-            raise BuildLockTimeout(
-                f"CSC_BUILD_LOCK_TIMEOUT must be a number of seconds, not {text!r}"
-            ) from None
+        from orchestration.preflight import check_before_build
+        from orchestration.settings import build_lock_timeout
+
+        settings = check_before_build()
         log = context.log.warning if context.log else None
         lock = BuildLock(settings.warehouse)
-        lock.acquire(timeout, on_wait=log)
+        self._umask = owner_only_umask()
+        try:
+            lock.acquire(build_lock_timeout(), on_wait=log)
+        except BaseException:
+            os.umask(self._umask)  # teardown does not run when setup fails
+            self._umask = None
+            raise
         self._lock = lock
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+        if self._umask is not None:
+            os.umask(self._umask)
+            self._umask = None
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         path = load_settings().warehouse
         path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path))
+        # Every raw record is in this file: owner-only even if it was made under another umask.
+        make_private(path, path.with_name(path.name + ".wal"))
         try:
             yield con
         finally:

@@ -1,22 +1,27 @@
 """The bad-input catalogue (issue #6, item 5): one malformed extract file per case, each with the
 outcome the loader owes the person who sent it.
 
-Every case is a row of `CASES`: an id, the extract, a builder that writes the file, and one of
+Every case is a row of `CASES`: an id, the extract, a builder that writes the file into the
+source folder, and one of
 
-* `Fails`: the whole file is refused with `ExtractFileError`, whose message starts with the file
-  name and whose `.column` names the column at fault (None when no column is);
+* `Fails`: the whole file is refused with `ExtractFileError` by `load_extract` (which finds the
+  file in the folder, then reads it), whose message starts with the file name, whose `.column`
+  names the column at fault (None when no column is), which `audit.ingest_log` records, and which
+  never quotes the file's contents (`hides`);
 * `Loads`: the file is read, with the counts worked out by hand (loaded + rejected + blank = read),
-  every rejection as (source_row, column, value, reason) with the header as row 1, and the values
-  the accepted rows were normalised to.
+  every rejection as (source_row, column, value, reason) with the header as row 1, the values
+  the accepted rows were normalised to, and the warnings given.
 
 Each `Loads` case is checked twice: through `read_and_check`, and through `load_extract` into an
 in-memory DuckDB (`raw.<extract>` row count, `audit.rejected_rows`, `_source_file`). The cases
-under "regressions" are loader bugs this catalogue found, each now fixed.
+under "regressions" are loader bugs this catalogue found, each now fixed; those under "hostile
+and unlucky input" are the cases of the December 2026 review (issue 16), by its case number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +44,15 @@ BAD_DAY = "impossible date (day is out of range for month)"
 BAD_MONTH = "impossible date (month must be in 1..12)"
 TWO_DIGIT_YEAR = "two-digit year: write the year in full (DD/MM/YYYY)"
 FUTURE = "date in the future or before 1900"
+INVISIBLE = "identifier contains the invisible character "
+NO_SAVED_VALUE = (
+    "formula with no saved value (the file was written by a program that does not calculate); "
+    "open it in Excel, save it and reload"
+)
+NESTED = "a nested value (Parquet struct, list or map) where one value belongs"
+PERSON_ROWS = ("P7342,F,WBRI,2010-05-17,,", "P7343,M,ABAN,2011-02-03,,")
+BIG_JSON = '{"outcome": "' + "x" * 200_000 + '"}'
+TOO_LONG = "y" * 1_048_577
 UTF16 = "the file is UTF-16 encoded; save it as CSV UTF-8 and reload"
 MISSING = "required column missing"
 
@@ -65,6 +79,9 @@ class Fails:
 
     message: str
     column: str | None = None
+    # Text of the file that must not appear in the message (it is stored in audit.ingest_log,
+    # published, and kept in Dagster's run storage): a child's record.
+    hides: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +94,7 @@ class Loads:
     blank: int
     rejections: tuple[tuple[int, str | None, str | None, str], ...] = ()
     values: dict[str, list] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # each a substring of one of the load's warnings
 
     def __post_init__(self):
         # The hand count must itself add up, and name one rejected row per rejected count.
@@ -118,8 +136,11 @@ def raw_file(data: bytes, suffix: str = ".csv") -> Builder:
     return build
 
 
-def xlsx_file(*sheets: tuple[str, list[list]]) -> Builder:
-    """`<extract>.xlsx` with the given (title, rows) sheets, in order."""
+def xlsx_file(
+    *sheets: tuple, hidden: tuple[str, ...] = (), merged: tuple[str, ...] = ()
+) -> Builder:
+    """`<extract>.xlsx` with the given (title, rows) sheets, in order; sheets named in `hidden`
+    are hidden, and the ranges in `merged` are merged on the first sheet."""
 
     def build(folder: Path, extract: str) -> Path:
         import openpyxl
@@ -130,11 +151,47 @@ def xlsx_file(*sheets: tuple[str, list[list]]) -> Builder:
             sheet = workbook.create_sheet(title)
             for row in rows:
                 sheet.append(row)
+            if title in hidden:
+                sheet.sheet_state = "hidden"
+        for cells in merged:
+            workbook.worksheets[0].merge_cells(cells)
         path = folder / f"{extract}.xlsx"
         workbook.save(path)
         return path
 
     return build
+
+
+def symlink(target: Callable[[Path], Path]) -> Builder:
+    """`<extract>.csv` as a symbolic link to `target(folder)`, a file outside the folder."""
+
+    def build(folder: Path, extract: str) -> Path:
+        path = folder / f"{extract}.csv"
+        os.symlink(target(folder), path)
+        return path
+
+    return build
+
+
+def _outside_extract(folder: Path) -> Path:
+    outside = folder.parent / "elsewhere" / "ssd_contacts.csv"
+    outside.parent.mkdir()
+    outside.write_text(CONTACTS + "\nC1,P1,2018-01-02,\n")
+    return outside
+
+
+def folder_named_like(folder: Path, extract: str) -> Path:
+    path = folder / f"{extract}.csv"
+    path.mkdir()
+    (path / "inside.csv").write_text("pers_person_id\nP1\n")
+    return path
+
+
+def two_names_one_extract(folder: Path, extract: str) -> Path:
+    (folder / "SSD_Contacts.CSV").write_text(CONTACTS + "\nC1,P1,2018-01-02,\n")
+    path = folder / f"{extract}.csv"
+    path.write_text(CONTACTS + "\nC9,P9,2018-01-02,\n")
+    return path
 
 
 def parquet_file(columns: Callable[[], dict]) -> Builder:
@@ -149,6 +206,35 @@ def parquet_file(columns: Callable[[], dict]) -> Builder:
         return path
 
     return build
+
+
+def _nested_id_columns() -> dict:
+    import pyarrow as pa
+
+    return {
+        "cont_contact_id": pa.array([["C1"]]),
+        "cont_person_id": pa.array([{"a": 1}]),
+        "cont_contact_date": ["2018-01-02"],
+    }
+
+
+def _utc_timestamp_columns() -> dict:
+    import pyarrow as pa
+
+    utc = dt.UTC
+    return {
+        "cont_contact_id": ["C1", "C2"],
+        "cont_person_id": ["P1", "P2"],
+        # British Summer Time began 25 March 2018: 23:30 UTC on 31 March was 00:30 on 1 April in
+        # Birmingham, the April figures'; 15 January is GMT, the same clock as UTC.
+        "cont_contact_date": pa.array(
+            [
+                dt.datetime(2018, 3, 31, 23, 30, tzinfo=utc),
+                dt.datetime(2018, 1, 15, 10, 0, tzinfo=utc),
+            ],
+            pa.timestamp("us", tz="UTC"),
+        ),
+    }
 
 
 def _binary_id_columns() -> dict:
@@ -440,6 +526,98 @@ CASES: list[Case] = [
     Case("parquet_binary_id", "ssd_contacts",
          parquet_file(_binary_id_columns),
          Loads(1, 1, 0, 0, values={"cont_contact_id": ["12"]})),
+    # ---- hostile and unlucky input (issue 16; the review's case number first) ----
+    # 10: loaded as-is, so "C1" and "C\x001" were two children's records that print alike.
+    Case("c10_control_characters_in_ids", "ssd_contacts",
+         csv_file(CONTACTS, "C\x001,P1,2018-01-02,", "C2,P\x1b2,2018-01-02,",
+                  "C\u202e3,P3,2018-01-02,", "C4,P4,2018-01-02,"),
+         Loads(4, 1, 3, 0,
+               rejections=((2, "cont_contact_id", "C\x001", INVISIBLE + "U+0000 (NUL)"),
+                           (3, "cont_person_id", "P\x1b2", INVISIBLE + "U+001B (ESC)"),
+                           (4, "cont_contact_id", "C\u202e3",
+                            INVISIBLE + "U+202E (RIGHT-TO-LEFT OVERRIDE)")),
+               values={"cont_contact_id": ["C4"]})),
+    # 12: the link was followed and the message quoted the first line of /etc/passwd.
+    Case("c12_symlink_to_a_system_file", "ssd_person",
+         symlink(lambda folder: Path("/etc/passwd")),
+         Fails("is a symbolic link; links are not followed", hides=("root",))),
+    # 13: a link to an extract in another folder was loaded without a word.
+    Case("c13_symlink_to_an_extract_elsewhere", "ssd_contacts", symlink(_outside_extract),
+         Fails("is a symbolic link; links are not followed")),
+    # 14: "no file ... loaded as empty", as if the extract were missing.
+    Case("c14_folder_named_like_an_extract", "ssd_person", folder_named_like,
+         Fails("is a folder, not a file")),
+    # 15: the "required column missing (header has: ...)" message quoted the first record.
+    Case("c15_no_header_row", "ssd_person", csv_file(*PERSON_ROWS),
+         Fails("required column missing: the first row names none of the columns of ssd_person, "
+               "so it is not a header row", "pers_person_id",
+               hides=("P7342", "WBRI", "2010-05-17", "P7343"))),
+    # 16: a 200 KB field refused the whole file ("field larger than field limit (131072)").
+    Case("c16_200kb_json_in_an_optional_column", "ssd_contacts",
+         csv_file("cont_contact_id,cont_person_id,cont_contact_date,cont_contact_outcome_json",
+                  f'C1,P1,2018-01-02,"{BIG_JSON.replace(chr(34), chr(34) * 2)}"'),
+         Loads(1, 1, 0, 0, values={"cont_contact_outcome_json": [BIG_JSON]})),
+    # 17: a huge field: the same file-level error, column not named. Now its row is rejected.
+    Case("c17_field_longer_than_a_cell_may_be", "ssd_contacts",
+         csv_file("cont_contact_id,cont_person_id,cont_contact_date,cont_contact_outcome_json",
+                  f"C1,P1,2018-01-02,{TOO_LONG}", "C2,P2,2018-01-02,{}"),
+         Loads(2, 1, 1, 0,
+               rejections=((2, "cont_contact_outcome_json", None,
+                            "value of 1,048,577 characters is longer than the 1,048,576 "
+                            "allowed"),),
+               values={"cont_contact_id": ["C2"]})),
+    # 20: "required column missing", naming what looked like the right column.
+    Case("c20_two_byte_order_marks", "ssd_person",
+         raw_file(b"\xef\xbb\xbf\xef\xbb\xbf" + f"{PERSON}\nP1,F,2010-05-01,,\n".encode()),
+         Loads(1, 1, 0, 0, values={"pers_person_id": ["P1"]},
+               warnings=("invisible character(s) U+FEFF (ZERO WIDTH NO-BREAK SPACE) removed "
+                         "from the heading of column 1 ('pers_person_id')",))),
+    # 21: the same confusing message for a Cyrillic "р" typed for a Latin "p".
+    Case("c21_cyrillic_letter_in_a_heading", "ssd_person",
+         csv_file("\u0440ers_person_id,pers_sex,pers_dob", "P1,F,2010-05-01"),
+         Fails("column 1 looks like 'pers_person_id' but has U+0440 (CYRILLIC SMALL LETTER ER) "
+               "at position 1", "pers_person_id")),
+    # 23: one of the two was read, the other ignored without a word.
+    Case("c23_names_that_differ_only_in_case", "ssd_contacts", two_names_one_extract,
+         Fails("both SSD_Contacts.CSV and ssd_contacts.csv are in the folder; names that differ "
+               "only in case are ambiguous")),
+    # 24: the hidden, out-of-date first sheet was loaded.
+    Case("c24_xlsx_hidden_first_sheet", "ssd_legal_status",
+         xlsx_file(("Old", [["lega_legal_status_id", "lega_person_id", "lega_legal_status",
+                             "lega_legal_status_start_date"], ["L0", "P0", "C1", "2010-01-01"]]),
+                   ("Current", [["lega_legal_status_id", "lega_person_id", "lega_legal_status",
+                                 "lega_legal_status_start_date"],
+                                ["L1", "P1", "C2", "2020-01-01"]]),
+                   hidden=("Old",)),
+         Loads(1, 1, 0, 0, values={"lega_legal_status_id": ["L1"]},
+               warnings=("read sheet 'Current', the first visible one; hidden sheet(s) 'Old' "
+                         "skipped",))),
+    # 25: formulas that were never calculated read as empty: a row of them counted "blank".
+    Case("c25_xlsx_formulas_without_saved_values", "ssd_cp_plans",
+         xlsx_file(("Plans", [["cppl_cp_plan_id", "cppl_person_id", "cppl_cp_plan_start_date"],
+                              ["CP1", "P1", "=DATE(2020,1,1)"],
+                              ["=A2", "=B2", "=C2"],
+                              ["CP3", "P3", dt.datetime(2020, 1, 3)]])),
+         Loads(3, 1, 2, 0,
+               rejections=((2, "cppl_cp_plan_start_date", None, NO_SAVED_VALUE),
+                           (3, "cppl_cp_plan_id", None, NO_SAVED_VALUE),
+                           (3, "cppl_cp_plan_start_date", None, NO_SAVED_VALUE),
+                           (3, "cppl_person_id", None, NO_SAVED_VALUE)),
+               values={"cppl_cp_plan_id": ["CP3"]})),
+    # 26: every row rejected "values beyond the 3 headings"; the merged heading is the cause.
+    Case("c26_xlsx_merged_header_cell", "ssd_cp_plans",
+         xlsx_file(("Plans", [["cppl_cp_plan_id", "cppl_person_id", "cppl_cp_plan_start_date",
+                               None], ["CP1", "P1", dt.datetime(2020, 1, 1), "N"]]),
+                   merged=("C1:D1",)),
+         Fails("the header row has merged cells (C1:D1) on sheet 'Plans': unmerge them")),
+    # 28: a struct id loaded as the text "{'a': 1}".
+    Case("c28_parquet_nested_ids", "ssd_contacts", parquet_file(_nested_id_columns),
+         Loads(1, 0, 1, 0, rejections=((2, "cont_contact_id", None, NESTED),
+                                       (2, "cont_person_id", None, NESTED)))),
+    # 29: the time zone was dropped: 23:30 UTC stayed 23:30, a day and a month early.
+    Case("c29_parquet_utc_timestamps", "ssd_contacts", parquet_file(_utc_timestamp_columns),
+         Loads(2, 2, 0, 0, values={"cont_contact_date": [ts("2018-04-01 00:30"),
+                                                         ts("2018-01-15 10:00")]})),
 ]  # fmt: skip
 
 
@@ -455,35 +633,54 @@ def test_the_catalogue_is_a_catalogue():
     assert len({c.extract for c in CASES}) >= 10
 
 
+def _in_row_order(rejections) -> list[tuple]:
+    # Within a row, the order of its rejections is not part of the outcome.
+    return sorted(rejections, key=lambda r: (r[0], r[1] or ""))
+
+
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES])
 def test_bad_input(case: Case, tmp_path):
     extract = EXTRACTS_BY_NAME[case.extract]
-    path = case.build(tmp_path, case.extract)
+    source = tmp_path / "extracts"
+    source.mkdir()
+    path = case.build(source, case.extract)
     expected = case.expected
 
     if isinstance(expected, Fails):
-        with pytest.raises(ExtractFileError) as error:
-            read_and_check(extract, path)
+        con = duckdb.connect()
+        try:
+            with pytest.raises(ExtractFileError) as error:
+                load_extract(con, extract, source, LOADED_AT)
+            logged = con.execute(
+                "select status, source_file, message, message_safe from audit.ingest_log"
+            ).fetchall()
+        finally:
+            con.close()
         message = str(error.value)
         assert message.startswith(path.name), message  # names the file ...
         assert expected.message in message
         assert error.value.column == expected.column  # ... and the column at fault, if any
         assert error.value.path == path
+        assert logged == [("failed", path.name, message, True)]
+        for text in expected.hides:
+            assert text not in message, f"the message quotes the file: {text!r}"
         return
 
     clean, result = read_and_check(extract, path)
     counts = (result.read, result.loaded, result.rejected, result.blank)
     assert counts == (expected.read, expected.loaded, expected.rejected, expected.blank), result
     assert result.loaded + result.rejected + result.blank == result.read
-    assert rejections_of(result) == list(expected.rejections)
+    assert _in_row_order(rejections_of(result)) == list(expected.rejections)
     assert len(clean) == expected.loaded
     for column, values in expected.values.items():
         assert clean[column].tolist() == values, column
+    for warning in expected.warnings:
+        assert any(warning in w for w in result.warnings), (warning, result.warnings)
 
     # The same file through the warehouse load: raw holds the loaded rows, audit the rejections.
     con = duckdb.connect()
     try:
-        loaded = load_extract(con, extract, tmp_path, LOADED_AT)
+        loaded = load_extract(con, extract, source, LOADED_AT)
         assert (loaded.read, loaded.loaded, loaded.rejected, loaded.blank) == counts
         assert con.execute(f"select count(*) from raw.{case.extract}").fetchone() == (
             expected.loaded,

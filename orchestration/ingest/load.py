@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from orchestration import extracts as x
-from orchestration.ingest.parse import CellError, parse_cell
+from orchestration.ingest.parse import CellError, describe_character, parse_cell
 from orchestration.ingest.readers import (
     ExtractFileError,
     RawTable,
@@ -60,8 +61,13 @@ create table if not exists audit.ingest_log (
     rows_read bigint, rows_loaded bigint, rows_rejected bigint, rows_blank bigint,
     loaded_at timestamp
 );
--- Added after the first release: warehouses built before it gain the column here.
+-- Added after the first release: warehouses built before it gain the columns here.
 alter table audit.ingest_log add column if not exists content_sha256 varchar;
+-- True for messages written since messages stopped quoting file contents; the analyst database
+-- withholds older ones, which could quote a headerless file's first row.
+alter table audit.ingest_log add column if not exists message_safe boolean;
+-- The rejected row's key as the file has it (the analyst database shows a keyed pseudonym).
+alter table audit.rejected_rows add column if not exists record_id varchar;
 """
 
 
@@ -71,6 +77,9 @@ class Rejection:
     column_name: str | None
     value: str | None
     reason: str
+    # The row's key (e.g. the referral id; "2024-01-31, W1" for a two-column key), None when a
+    # key value is blank.
+    record_id: str | None = None
 
 
 @dataclass
@@ -90,26 +99,99 @@ class LoadResult:
         return self.loaded + self.rejected + self.blank == self.read
 
 
-def _normalise_header(table: RawTable, extract: x.Extract) -> list[str]:
-    names = [(h or "").strip().lower() for h in table.header]
+def _lookalike(name: str, heading: str) -> str | None:
+    """How `heading` differs from the column name `name` when it differs only by characters that
+    look like ASCII letters but are not (a Cyrillic 'р' for 'p'), else None."""
+    if len(name) != len(heading) or name == heading:
+        return None
+    differences = [(i, h) for i, (n, h) in enumerate(zip(name, heading, strict=True)) if n != h]
+    if not all(not h.isascii() for _, h in differences):
+        return None
+    position, char = differences[0]
+    return f"has {describe_character(char)} at position {position + 1}"
+
+
+def _normalise_header(table: RawTable, extract: x.Extract) -> tuple[list[str], list[str]]:
+    """The header's column names (trimmed, lower case, without invisible characters) and warnings.
+
+    The first row of a file without a header is a child's record, so no message quotes a heading
+    unless the row is a header: it names at least one column of the extract.
+    """
+    path = table.path
+    known = set(extract.column_names)
+    names, warnings = [], []
+    for position, heading in enumerate(table.header, start=1):
+        text = heading or ""
+        # A second byte-order mark or a zero-width space pasted into a heading is invisible in
+        # every editor: drop it (with a warning) rather than report a "missing" column.
+        visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+        name = visible.strip().lower()
+        if visible != text and name in known:
+            removed = sorted({describe_character(ch) for ch in text if ch not in visible})
+            warnings.append(
+                f"{path.name}: invisible character(s) {', '.join(removed)} removed from the "
+                f"heading of column {position} ('{name}')"
+            )
+        names.append(name)
+    missing = [c for c in extract.required_columns if c not in names]
+    hints = [
+        f"column {position} looks like '{column}' but {how}"
+        for column in missing
+        for position, name in enumerate(names, start=1)
+        if (how := _lookalike(column, name))
+    ]
+    hint = f" ({'; '.join(hints)}: retype it)" if hints else ""
+    if not known.intersection(names):
+        if any(";" in n and known.intersection(p.strip() for p in n.split(";")) for n in names):
+            raise ExtractFileError(
+                path,
+                "required column missing: the file is separated by semicolons; save it as CSV "
+                "with commas (CSV UTF-8 in Excel) and reload",
+                ", ".join(missing),
+            )
+        raise ExtractFileError(
+            path,
+            f"required column missing: the first row names none of the columns of {extract.name},"
+            f" so it is not a header row{hint}. The first row must name the columns (such as "
+            f"{', '.join(extract.required_columns)}); its {len(names)} cells are not repeated "
+            "here, as they may be a record",
+            ", ".join(missing),
+        )
     seen: set[str] = set()
     for name in names:
         if name and name in seen:
-            raise ExtractFileError(table.path, "the column name appears more than once", name)
+            raise ExtractFileError(path, "the column name appears more than once", name)
         if name.startswith("_"):
             # _source_row, _source_file and _loaded_at are the loader's own columns in raw.
             raise ExtractFileError(
-                table.path, "column names starting with '_' are reserved for the loader", name
+                path, "column names starting with '_' are reserved for the loader", name
             )
         seen.add(name)
-    missing = [c for c in extract.required_columns if c not in seen]
     if missing:
         raise ExtractFileError(
-            table.path,
-            "required column missing (header has: " + ", ".join(n for n in names if n) + ")",
+            path,
+            "required column missing (header has: " + ", ".join(n for n in names if n) + ")" + hint,
             ", ".join(missing),
         )
-    return names
+    return names, warnings
+
+
+def _key_text(value) -> str:
+    return str(value.date() if isinstance(value, dt.datetime) else value)
+
+
+def _record_id(extract: x.Extract, record: dict | None, cells, positions) -> str | None:
+    """The row's key as text: parsed values where they parsed, else the cell as written."""
+    parts = []
+    for name in extract.key:
+        value = record.get(name) if record else None
+        if value is None:
+            text = cells[positions[name]] if name in positions else None
+            value = text.strip() if text is not None and text.strip() else None
+        if value is None:
+            return None
+        parts.append(_key_text(value))
+    return ", ".join(parts)
 
 
 def _reason_for(check: str) -> str:
@@ -152,8 +234,9 @@ def _validate(frame: pd.DataFrame, extract: x.Extract, text_of) -> list[Rejectio
 def read_and_check(extract: x.Extract, path: Path) -> tuple[pd.DataFrame, LoadResult]:
     """The clean typed rows of one extract file and the account of every row read."""
     table = read_extract_file(path)
-    names = _normalise_header(table, extract)
+    names, header_warnings = _normalise_header(table, extract)
     result = LoadResult(extract.name, path.name, read=len(table.rows))
+    result.warnings += table.warnings + header_warnings
     positions = {name: i for i, name in enumerate(names) if name}
     for column in extract.columns:
         if column.name not in positions:
@@ -167,25 +250,45 @@ def read_and_check(extract: x.Extract, path: Path) -> tuple[pd.DataFrame, LoadRe
     problems: dict[int, list[Rejection]] = defaultdict(list)
     records: list[dict] = []
     raw_text: dict[int, list[str | None]] = {}
+    record_ids: dict[int, str | None] = {}
     for row in table.rows:
         cells = row.cells
+        # Cells the reader could not turn into text (in a column with a heading: the others are
+        # not loaded) reject the row; they are not blank.
+        unreadable = {p: why for p, why in row.cell_problems.items() if p < len(names) and names[p]}
         if all(c is None or not c.strip() for c in cells) and row.problem is None:
-            result.blank += 1
-            continue
+            if not unreadable:
+                result.blank += 1
+                continue
         if row.problem is not None:
-            problems[row.row_number].append(Rejection(row.row_number, None, None, row.problem))
+            record_id = _record_id(extract, None, cells, positions)
+            problems[row.row_number].append(
+                Rejection(row.row_number, None, None, row.problem, record_id)
+            )
             continue
         raw_text[row.row_number] = cells
         record: dict = {"_source_row": row.row_number}
+        row_problems = []
         for column in extract.columns:
-            text = cells[positions[column.name]] if column.name in positions else None
+            position = positions.get(column.name)
+            if position in unreadable:
+                row_problems.append((column.name, None, unreadable[position]))
+                record[column.name] = None
+                continue
+            text = cells[position] if position is not None else None
             try:
                 record[column.name] = parse_cell(column, text)
             except CellError as exc:
-                problems[row.row_number].append(
-                    Rejection(row.row_number, column.name, text, str(exc))
-                )
+                row_problems.append((column.name, text, str(exc)))
                 record[column.name] = None
+        for name in extras:
+            if positions[name] in unreadable:
+                row_problems.append((name, None, unreadable[positions[name]]))
+        record_ids[row.row_number] = _record_id(extract, record, cells, positions)
+        for column_name, text, reason in row_problems:
+            problems[row.row_number].append(
+                Rejection(row.row_number, column_name, text, reason, record_ids[row.row_number])
+            )
         for name in extras:
             text = cells[positions[name]]
             record[name] = text.strip() if text is not None else None
@@ -199,7 +302,7 @@ def read_and_check(extract: x.Extract, path: Path) -> tuple[pd.DataFrame, LoadRe
             by_key[key].append(record["_source_row"])
     for key, rows in by_key.items():
         if len(rows) > 1:
-            shown = ", ".join(str(v.date() if isinstance(v, dt.datetime) else v) for v in key)
+            shown = ", ".join(_key_text(v) for v in key)
             for source_row in rows:
                 problems[source_row].append(
                     Rejection(
@@ -209,6 +312,7 @@ def read_and_check(extract: x.Extract, path: Path) -> tuple[pd.DataFrame, LoadRe
                         f"duplicate key: {len(rows)} rows share it (rows "
                         + ", ".join(map(str, rows))
                         + ")",
+                        shown,
                     )
                 )
 
@@ -220,7 +324,11 @@ def read_and_check(extract: x.Extract, path: Path) -> tuple[pd.DataFrame, LoadRe
         return cells[positions[column]] if column in positions else None
 
     for rejection in _validate(frame, extract, text_of):
-        problems[rejection.source_row].append(rejection)
+        record_id = record_ids.get(rejection.source_row)
+        problems[rejection.source_row].append(
+            Rejection(rejection.source_row, rejection.column_name, rejection.value,
+                      rejection.reason, record_id)
+        )  # fmt: skip
 
     clean = frame[~frame["_source_row"].isin(problems.keys())].reset_index(drop=True)
     result.rejections = [r for row in sorted(problems) for r in problems[row]]
@@ -248,8 +356,8 @@ def load_extract(
 ) -> LoadResult:
     """Load one extract from `source_dir` into `raw.<extract>`; raises ExtractFileError."""
     con.execute(AUDIT_DDL)
-    path, ignored = find_extract_file(source_dir, extract.name)
     try:
+        path, ignored = find_extract_file(source_dir, extract.name)
         if path is None:
             result = LoadResult(extract.name, None)
             result.warnings.append(
@@ -284,6 +392,7 @@ def _write(con, extract: x.Extract, clean: pd.DataFrame, result: LoadResult, loa
             "column_name": pd.Series([r.column_name for r in result.rejections], dtype="str"),
             "value": pd.Series([r.value for r in result.rejections], dtype="str"),
             "reason": pd.Series([r.reason for r in result.rejections], dtype="str"),
+            "record_id": pd.Series([r.record_id for r in result.rejections], dtype="str"),
             "loaded_at": loaded_at,
         }
     )
@@ -299,8 +408,10 @@ def _write(con, extract: x.Extract, clean: pd.DataFrame, result: LoadResult, loa
         con.execute("delete from audit.rejected_rows where extract = ?", [extract.name])
         con.register("rejected_batch", rejected)
         con.execute(
-            "insert into audit.rejected_rows select extract, source_file, source_row, "
-            "column_name, value, reason, cast(loaded_at as timestamp) from rejected_batch"
+            "insert into audit.rejected_rows (extract, source_file, source_row, column_name, "
+            "value, reason, loaded_at, record_id) select extract, source_file, source_row, "
+            "column_name, value, reason, cast(loaded_at as timestamp), record_id "
+            "from rejected_batch"
         )
         con.unregister("rejected_batch")
         status = "loaded" if result.source_file else "missing"
@@ -324,8 +435,8 @@ def _log(con, extract, source_file, status, message, result: LoadResult | None, 
     counts = [result.read, result.loaded, result.rejected, result.blank] if result else [None] * 4
     con.execute(
         "insert into audit.ingest_log (extract, source_file, status, message, rows_read, "
-        "rows_loaded, rows_rejected, rows_blank, loaded_at, content_sha256) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "rows_loaded, rows_rejected, rows_blank, loaded_at, content_sha256, message_safe) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true)",
         [extract, source_file, status, message, *counts, loaded_at,
          result.content_sha256 if result else None],
     )  # fmt: skip

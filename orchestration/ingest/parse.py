@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 
 from orchestration import extracts as x
 
@@ -26,8 +27,32 @@ class CellError(ValueError):
     """The cell's text is not a valid value of its column's kind; the message is the reason."""
 
 
+# Names for the control characters unicodedata leaves unnamed, as a reader would know them.
+_CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BACKSPACE", 0x09: "TAB", 0x0A: "LINE FEED",
+                  0x0D: "CARRIAGE RETURN", 0x1B: "ESC", 0x7F: "DELETE"}  # fmt: skip
+
+
+def describe_character(char: str) -> str:
+    """`U+001B (ESC)`: a character named so that the message shows it without containing it."""
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(ord(char), "control character")
+    return f"U+{ord(char):04X} ({name})"
+
+
+def invisible_character(text: str) -> str | None:
+    """The first control or format character in `text` (NUL, ESC, a zero-width space, a
+    right-to-left override ...), or None. Such a character makes two ids that look the same
+    differ, or makes an id display as another."""
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Cf"):
+            return char
+    return None
+
+
 def parse_id(text: str) -> str:
     value = text.strip()
+    char = invisible_character(value)
+    if char is not None:
+        raise CellError(f"identifier contains the invisible character {describe_character(char)}")
     match = _EXCEL_INTEGER.match(value)
     return match.group(1) if match else value
 

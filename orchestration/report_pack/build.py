@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.permissions import apply_mode, dir_mode_for
 from orchestration.report_pack import charts, pdf, tables
 from orchestration.report_pack.commentary import check_no_identifiers, load_commentary
 from orchestration.report_pack.errors import ReportPackError
@@ -75,10 +76,12 @@ def build_pack(
     make_pdf: bool = True,
     chromium: str | None = None,
     log: Callable[[str], None] = print,
+    file_mode: int | None = None,
 ) -> PackResult | None:
     """The pack of `requested_month` (YYYY-MM), or of the latest complete month in the data.
     None when no month is complete (nothing is written). Raises ReportPackError for input to
-    fix (an unknown month, bad commentary)."""
+    fix (an unknown month, bad commentary). `file_mode` (CSC_EXPORT_MODE) is given to every file
+    written, and to its folders (with x where r is), whatever the umask."""
     if not tables.reporting_available(con):
         raise ReportPackError("the reporting tables are not built: run dbt build first")
     month = tables.resolve_report_month(con, requested_month)
@@ -107,7 +110,10 @@ def build_pack(
         charts_svg[page.page_id] = charts.to_svg(chart)
         charts_png[page.page_id] = charts.to_png(chart)
 
-    export_dir.mkdir(parents=True, exist_ok=True)
+    if not export_dir.exists():
+        export_dir.mkdir(parents=True)
+        if file_mode is not None:
+            os.chmod(export_dir, dir_mode_for(file_mode))
     target = export_dir / month.month
     staging = export_dir / f".{month.month}.partial-{uuid.uuid4().hex[:8]}"
     staging.mkdir()
@@ -143,6 +149,8 @@ def build_pack(
         }
         manifest_path = staging / "manifest.json"
         manifest_path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        if file_mode is not None:
+            apply_mode(staging, file_mode)
         _swap_in(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -9,13 +9,16 @@ practice_evaluation) to its text:
       - a bullet
 
 An unknown id, a duplicated id, an empty or non-text entry or broken YAML stops the pack with the
-file and line; a page without commentary shows a visible placeholder. Commentary is free text, so
-it is also checked for child-level identifiers (tokens that match an id in the source extracts).
+file and line, and so does a control character (a bell, a NUL: no page can show one); a page
+without commentary shows a visible placeholder. Commentary is free text, so it is also checked for
+child-level identifiers (tokens that match an id in the source extracts, wherever they stand:
+"case no.1000234" and "child_1000234" hold the id 1000234).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +27,42 @@ import yaml
 
 from orchestration.report_pack.errors import ReportPackError
 
-# Tokens worth checking against the extracts' identifiers: at least 5 characters with a digit
-# among them (ids are numbers or codes such as R0104512; words and years are not).
-_ID_LIKE = re.compile(r"(?<![\w.])(?=[\w-]*\d)[\w-]{5,}(?![\w])")
+# Candidate identifiers are runs of letters and digits and the runs joined by '-', '_', '.' or
+# '/' (an id may be "CP-0012" or "R0104512"; "no.1000234" and "child_1000234" hold one). Worth
+# checking against the extracts' identifiers: at least 5 characters with a digit among them
+# (words, years and counts are not ids).
+_WORDS = re.compile(r"[^\W_]+(?:[-_./][^\W_]+)*")
+_PART = re.compile(r"[^\W_]+")
+_ALLOWED_CONTROLS = {"\n", "\t", "\r"}
+
+
+def candidate_identifiers(text: str) -> set[str]:
+    """Every substring of `text` that could be an identifier on its own: each run of letters and
+    digits, and each stretch of consecutive runs joined by - _ . or /."""
+    found: set[str] = set()
+    for word in _WORDS.finditer(text):
+        parts = list(_PART.finditer(word.group(0)))
+        for i, first in enumerate(parts):
+            for last in parts[i:]:
+                token = word.group(0)[first.start() : last.end()]
+                if len(token) >= 5 and any(c.isdigit() for c in token):
+                    found.add(token)
+    return found
+
+
+def _control_character(text: str) -> tuple[int, int, str] | None:
+    """(line offset, column, character) of the first control character in `text`."""
+    for line_offset, line in enumerate(text.split("\n")):
+        for column, char in enumerate(line, start=1):
+            if unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS:
+                return line_offset, column, char
+    return None
+
+
+def _describe(char: str) -> str:
+    from orchestration.ingest.parse import describe_character
+
+    return describe_character(char)
 
 
 @dataclass
@@ -69,6 +105,13 @@ def parse_commentary(path: Path, known_ids: set[str]) -> tuple[dict[str, str], d
         source = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ReportPackError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    found = _control_character(source)
+    if found:
+        line, column, char = found
+        raise ReportPackError(
+            f"{path}, line {line + 1}, column {column}: the control character "
+            f"{_describe(char)} cannot be shown in the pack; remove it"
+        )
     try:
         root = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -109,6 +152,13 @@ def parse_commentary(path: Path, known_ids: set[str]) -> tuple[dict[str, str], d
         text = value_node.value.strip()
         if not text:
             raise ReportPackError(f"{path}, line {line}: the commentary for {key} is empty")
+        found = _control_character(text)
+        if found:  # written as a YAML escape ("\a", "\0") rather than the character itself
+            raise ReportPackError(
+                f"{path}, line {value_node.start_mark.line + 1}: the commentary for {key} holds "
+                f"the control character {_describe(found[2])}, which cannot be shown in the "
+                "pack; remove it"
+            )
         texts[key] = text
         lines[key] = line
     return texts, lines
@@ -120,7 +170,7 @@ def check_no_identifiers(
     """Stop if any commentary token is an identifier from the source extracts (a person,
     referral or other record id): published files carry no child-level identifiers."""
     for page_id, text in commentary.texts.items():
-        tokens = {match.group(0) for match in _ID_LIKE.finditer(text)}
+        tokens = candidate_identifiers(text)
         if not tokens:
             continue
         found = find_identifiers(tokens)

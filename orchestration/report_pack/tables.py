@@ -195,14 +195,22 @@ def load_pack_data(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> PackDa
 
 
 def find_identifiers(con: duckdb.DuckDBPyConnection, tokens: set[str]) -> set[str]:
-    """Which of `tokens` are identifiers in the loaded source extracts (any `*_id` column, and
-    social worker registration numbers, of the `raw` schema)."""
+    """Which of `tokens` are identifiers in the loaded source extracts: a value of any person,
+    record or worker identifier column of the extract contract, in the `raw` schema."""
+    from orchestration.extracts import EXTRACTS
+
     if not tokens:
         return set()
-    columns = con.execute(
-        "select table_name, column_name from duckdb_columns() where schema_name = 'raw' "
-        "and (column_name like '%\\_id' escape '\\' or column_name like '%registration_no')"
+    identifiers = {
+        (extract.name, column.name)
+        for extract in EXTRACTS
+        for column in extract.columns
+        if column.is_identifier
+    }
+    in_raw = con.execute(
+        "select table_name, column_name from duckdb_columns() where schema_name = 'raw'"
     ).fetchall()
+    columns = [pair for pair in in_raw if pair in identifiers]
     found: set[str] = set()
     values = sorted(tokens)
     for table, column in columns:
@@ -223,8 +231,20 @@ def _suppressed_target(flag: str, columns: list[str]) -> str | None:
     return None
 
 
+# A CSV cell starting with one of these is run as a formula by a spreadsheet that opens the file;
+# OWASP's CSV-injection guidance: prefix such a cell with a single quote.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_data(value):
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The table as the CSV shows it: each suppressed cell reads `x`."""
+    """The table as the CSV shows it: each suppressed cell reads `x`, and no text cell can be
+    taken for a formula."""
     out = frame.copy()
     columns = list(out.columns)
     for flag in [c for c in columns if c == "suppressed" or c.endswith("_suppressed")]:
@@ -235,6 +255,9 @@ def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if mask.any():
             out[target] = out[target].astype(object)
             out.loc[mask, target] = SUPPRESSED
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(_as_data)
     return out
 
 

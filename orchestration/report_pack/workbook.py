@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from orchestration.report_pack.commentary import Commentary, paragraphs
+from orchestration.report_pack.errors import ReportPackError
 from orchestration.report_pack.formatting import (
     MISSING,
     NOT_AVAILABLE,
@@ -29,7 +30,7 @@ from orchestration.report_pack.formatting import (
     tolerance_text,
     trend_arrow,
 )
-from orchestration.report_pack.tables import PackData, Page, records
+from orchestration.report_pack.tables import FORMULA_TRIGGERS, PackData, Page, records
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -38,6 +39,8 @@ THIN = Side(style="thin", color="BFBFBF")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 RIGHT = Alignment(horizontal="right")
+# The most characters an Excel cell holds; Excel cuts longer text without a word.
+EXCEL_CELL_LIMIT = 32_767
 
 
 def sheet_name(page: Page) -> str:
@@ -246,11 +249,62 @@ def _commentary(ws: Worksheet, page: Page, commentary: Commentary, row: int) -> 
         return row + 1
     for kind, lines in paragraphs(text):
         for line in lines:
-            cell = ws.cell(row, 1, ("• " if kind == "ul" else "") + line)
-            cell.alignment = WRAP
-            ws.row_dimensions[row].height = max(15, 15 * (len(line) // 80 + 1))
-            row += 1
+            bullet = "• " if kind == "ul" else ""
+            # A paragraph longer than a cell holds continues in the cells below, never cut.
+            for part in split_for_cells(line, EXCEL_CELL_LIMIT - len(bullet)):
+                cell = ws.cell(row, 1, bullet + part)
+                cell.alignment = WRAP
+                ws.row_dimensions[row].height = min(409, max(15, 15 * (len(part) // 80 + 1)))
+                row += 1
+                bullet = ""
     return row
+
+
+def split_for_cells(text: str, limit: int) -> list[str]:
+    """`text` in pieces of at most `limit` characters, broken at a space where there is one."""
+    pieces = []
+    while len(text) > limit:
+        cut = text.rfind(" ", 0, limit + 1)
+        cut = cut if cut > 0 else limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip(" ")
+    pieces.append(text)
+    return pieces
+
+
+def written_as_text(workbook: Workbook) -> None:
+    """Every text cell is stored as text, never as a formula or an error value: openpyxl would
+    make a live formula of commentary starting `=` (a HYPERLINK sent to commissioners) and an
+    error of `#N/A`. Text a spreadsheet would read as a formula when edited also gets Excel's
+    quote prefix."""
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    if cell.value.startswith(FORMULA_TRIGGERS):
+                        cell.quotePrefix = True
+
+
+def check_cell_lengths(data: PackData) -> None:
+    """Stop, naming the page, if a text the workbook would put in one cell is longer than a cell
+    holds: openpyxl cuts it to 32,767 characters without a word. (Commentary is split over cells
+    instead; this is for everything else: titles, definitions, table text.)"""
+    for page in data.pages:
+        for name, value in vars(page).items():
+            if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
+                raise ReportPackError(
+                    f"page {page.page_id}: its {name} has {len(value):,} characters, more than "
+                    f"the {EXCEL_CELL_LIMIT:,} an Excel cell holds"
+                )
+    for table, frame in data.tables.items():
+        for column in frame.columns:
+            longest = frame[column].map(lambda v: len(v) if isinstance(v, str) else 0).max()
+            if longest and longest > EXCEL_CELL_LIMIT:
+                raise ReportPackError(
+                    f"{table}.{column} holds a text of {longest:,} characters, more than the "
+                    f"{EXCEL_CELL_LIMIT:,} an Excel cell holds"
+                )
 
 
 def _page_sheet(ws: Worksheet, page: Page, data: PackData, commentary: Commentary,
@@ -284,6 +338,7 @@ def _page_sheet(ws: Worksheet, page: Page, data: PackData, commentary: Commentar
 def write_workbook(
     data: PackData, commentary: Commentary, charts_png: dict[str, bytes], path: Path
 ) -> Path:
+    check_cell_lengths(data)
     wb = Workbook()
     _summary_sheet(wb.active, data)
     for page in data.pages:
@@ -292,5 +347,6 @@ def write_workbook(
         ws = wb.create_sheet(sheet_name(page))
         _page_sheet(ws, page, data, commentary, charts_png.get(page.page_id))
     wb.properties.title = f"KPI pack {data.month.month}"
+    written_as_text(wb)
     wb.save(path)
     return path

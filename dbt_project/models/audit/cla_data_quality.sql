@@ -10,7 +10,9 @@
     - placement_outside_period: a placement starts before or ends after its period of care, or
       names an unknown period. Rule: the placement is still used while it is open at a date.
     - review_due_date_disagrees: the extract's due date differs from the regulation 33 due date
-      computed by the warehouse. Rule: kpi_08 uses the computed date. -#}
+      computed by the warehouse. Rule: kpi_08 uses the computed date.
+    record_id is the record at fault, related_record_id the period of care it is compared with; the
+    detail names no id, so the analyst database can publish it beside their pseudonyms. -#}
 with
 
 episodes as (
@@ -53,8 +55,9 @@ findings as (
     select
         'overlapping_periods' as check_name,
         a.period_of_care_id as record_id,
+        b.period_of_care_id as related_record_id,
         a.person_id,
-        'overlaps period ' || b.period_of_care_id as detail
+        'overlaps the period of care in related_record_id' as detail
     from periods as a
     inner join periods as b
         on a.person_id = b.person_id
@@ -65,6 +68,7 @@ findings as (
     select
         'gap_in_period',
         episode_id,
+        period_of_care_id,
         person_id,
         'starts ' || cast(started_on as varchar) || '; previous episode ended '
         || coalesce(cast(previous_ceased_on as varchar), '(open)') || ' with '
@@ -78,6 +82,7 @@ findings as (
     select
         'period_ends_x1',
         period_of_care_id,
+        null,
         person_id,
         'last episode ended X1 on ' || cast(ended_on as varchar) || ' with no next episode'
     from periods
@@ -86,15 +91,17 @@ findings as (
     select
         'placement_outside_period',
         placement_id,
+        period_of_care_id,
         person_id,
         'placement ' || cast(started_on as varchar) || ' to '
-        || coalesce(cast(ended_on as varchar), '(open)') || ' in period ' || period_of_care_id
+        || coalesce(cast(ended_on as varchar), '(open)') || ' in the period in related_record_id'
     from placements
     where not is_within_period_of_care
     union all
     select
         'review_due_date_disagrees',
         review_id,
+        null,
         person_id,
         'recorded due ' || cast(recorded_due_on as varchar) || ', computed due '
         || cast(due_on as varchar)
@@ -105,7 +112,7 @@ findings as (
 
 final as (
 
-    select check_name, record_id, person_id, detail from findings
+    select check_name, record_id, related_record_id, person_id, detail from findings
 
 )
 
