@@ -15,17 +15,20 @@ of date.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
 
 from orchestration import extracts as x
+from orchestration.extract_descriptions import DESCRIPTIONS
 from orchestration.registry import load_registry
 
 DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
 SOURCES_YAML = DBT_PROJECT / "models" / "staging" / "csc" / "_csc__sources.yml"
 CONTRACT_MACRO = DBT_PROJECT / "macros" / "extract_contract.sql"
 REGISTRY_MACRO = DBT_PROJECT / "macros" / "kpi_registry.sql"
+STAGING_YAML = DBT_PROJECT / "models" / "staging" / "csc" / "_csc__models.yml"
 HEADER = (
     "# Generated from orchestration/extracts.py by scripts/build_dbt_generated.py: edit the\n"
     "# contract there and rerun the script, not this file.\n"
@@ -47,6 +50,10 @@ def _table(extract: x.Extract) -> dict:
             "ingest asset; rows that broke the contract are in audit.rejected_rows."
         ),
         "meta": {"dagster": {"asset_key": ["raw", extract.name]}},
+        "columns": [
+            {"name": c.name, "description": DESCRIPTIONS[extract.name][c.name]}
+            for c in extract.columns
+        ],
     }
 
 
@@ -143,3 +150,31 @@ def render_registry_macro() -> str:
         "{{ return([\n" + ",\n".join(entries) + ",\n]) }}\n"
         "{% endmacro %}\n"
     )
+
+
+# The staging YAML is hand-written (its tests are), but each renamed column's description is the
+# contract's, followed by the raw column it comes from: `"<description> (raw: <column>)"`.
+_MODEL_SOURCE = re.compile(r"^  - name: (stg_\w+)$")
+_EXTRACT = re.compile(r"from raw\.(\w+)\.\"$")
+_COLUMN = re.compile(r"^      - name: (\w+)$")
+_COLUMN_DESCRIPTION = re.compile(r'^(        description: )"(?:From (\w+)\.|.* \(raw: (\w+)\))"$')
+
+
+def render_staging_descriptions(current: str) -> str:
+    """The staging YAML `current` with every column description that names its raw column (the
+    forms above) set from the contract's description of that column."""
+    lines = []
+    extract = None
+    for line in current.splitlines():
+        if _MODEL_SOURCE.match(line):
+            extract = None
+        found = _EXTRACT.search(line) if line.startswith("    description:") else None
+        if found:
+            extract = found.group(1)
+        described = _COLUMN_DESCRIPTION.match(line)
+        if described and extract:
+            raw_column = described.group(2) or described.group(3)
+            text = DESCRIPTIONS[extract][raw_column].replace('"', "'")
+            line = f'{described.group(1)}"{text} (raw: {raw_column})"'
+        lines.append(line)
+    return "\n".join(lines) + "\n"

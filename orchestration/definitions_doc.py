@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from orchestration import extracts as x
+from orchestration.extract_descriptions import DESCRIPTIONS
 from orchestration.registry import load_registry
 
 REPO = Path(__file__).resolve().parent.parent
@@ -152,8 +153,8 @@ def render_contract() -> str:
             lines.append(f"At least one of: {', '.join(f'`{c}`' for c in e.one_of)}.")
         lines += [
             "",
-            "| column | kind | required | codes or range | sensitivity |",
-            "|---|---|---|---|---|",
+            "| column | what it holds | kind | required | codes or range | sensitivity |",
+            "|---|---|---|---|---|---|",
         ]
         for c in e.columns:
             if c.codes:
@@ -163,7 +164,7 @@ def render_contract() -> str:
             else:
                 allowed = ""
             lines.append(
-                f"| `{c.name}` | {_KIND_WORDS[c.kind]} | {'yes' if c.required else ''} | "
-                f"{allowed} | {c.sensitivity or ''} |"
+                f"| `{c.name}` | {DESCRIPTIONS[e.name][c.name]} | {_KIND_WORDS[c.kind]} | "
+                f"{'yes' if c.required else ''} | {allowed} | {c.sensitivity or ''} |"
             )
     return "\n".join(lines) + "\n"

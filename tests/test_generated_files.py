@@ -65,3 +65,16 @@ def test_population_script_refuses_a_mismatch_with_the_dfe_annex(tmp_path, monke
         script.CheckFailed, match="Birmingham: ONS mid-2017 ages 0-17 sum to 288,083"
     ):
         script.build_rows()
+
+
+def test_every_contract_column_is_described_and_nothing_else():
+    # The descriptions the staging YAML, the sources YAML and docs/extract-contract.md show are
+    # kept beside the contract: a column added to the contract without one, or a description
+    # left behind for a column removed from it, fails here.
+    from orchestration.extract_descriptions import DESCRIPTIONS
+    from orchestration.extracts import EXTRACTS
+
+    contract = {e.name: {c.name for c in e.columns} for e in EXTRACTS}
+    described = {name: set(columns) for name, columns in DESCRIPTIONS.items()}
+    assert described == contract
+    assert all(text.strip() for columns in DESCRIPTIONS.values() for text in columns.values())
