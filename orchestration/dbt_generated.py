@@ -127,6 +127,8 @@ def render_registry_macro() -> str:
             "kpi_id": k.kpi_id,
             "model": k.model,
             "record_grain": k.record_grain,
+            "breakdowns": list(k.breakdowns),
+            "team_from": k.team_from or "",
             "unit": k.unit,
             "polarity": k.polarity,
             "windows": list(k.windows),

@@ -17,6 +17,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "pers_expected_dob": "Expected date of birth, for an unborn child.",
         "pers_death_date": "Date of death, where the child has died.",
     },
+    "ssd_disability": {
+        "disa_person_id": "The child.",
+        "disa_disability_code": "CIN census disability code (NONE: the child has no disability).",
+    },
     "ssd_contacts": {
         "cont_contact_id": "The contact's identifier.",
         "cont_person_id": "The child the contact is about.",

@@ -32,6 +32,10 @@ FREE_TEXT = "free text"  # whatever someone typed: may name a person, an address
 IDENTIFIER_SENSITIVITIES = (PERSON_ID, RECORD_ID, WORKER_ID)
 
 SEX = ("M", "F", "U", "I")
+# CIN census disability codes; NONE records that the child has no disability.
+DISABILITY = (
+    "NONE", "MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "CON", "AUT", "DDA",
+)  # fmt: skip
 PRIMARY_NEED = tuple(f"N{i}" for i in range(1, 10))
 CLOSE_REASON = tuple(f"RC{i}" for i in range(1, 9))
 CP_CATEGORY = ("NEG", "PHY", "EMO", "SAB", "MUL")
@@ -160,6 +164,17 @@ EXTRACTS: tuple[Extract, ...] = (
         date_order=(("pers_dob", "pers_death_date"),),
         one_of=("pers_dob", "pers_expected_dob"),
         label="persons",
+        coverage=REFERENCE,
+    ),
+    Extract(
+        "ssd_disability",
+        "recorded disability of a child (one row per child and disability)",
+        (
+            _person_id("disa_person_id"),
+            _c("disa_disability_code", CODE, True, codes=DISABILITY),
+        ),
+        key=("disa_person_id", "disa_disability_code"),
+        label="disability records",
         coverage=REFERENCE,
     ),
     Extract(

@@ -37,6 +37,8 @@ class Kpi:
     lookback_months: int
     model: str
     record_grain: str  # event: records carry event_on; period: period_end and period_type
+    breakdowns: tuple[str, ...]  # dimensions of marts.kpi_breakdowns that apply to it
+    team_from: str | None  # record (the record's own team) or allocation (allocated worker's)
     report_page: str
     report_order: int
     exception_list: bool
@@ -74,6 +76,8 @@ def load_registry(path: Path = REGISTRY_CSV) -> tuple[Kpi, ...]:
             lookback_months=int(row["lookback_months"]),
             model=row["model"],
             record_grain=row["record_grain"],
+            breakdowns=tuple(row["breakdowns"].split()),
+            team_from=row["team_from"] or None,
             report_page=row["report_page"],
             report_order=int(row["report_order"]),
             exception_list=row["exception_list"].strip().lower() == "true",

@@ -1,6 +1,8 @@
 """Generate seeds/population_10_17.csv: the population aged 10 to 17 of each English local
 authority with children's services, from ONS mid-year estimates by single year of age, for
-cbp_fte (first-time entrants to youth justice per 100,000 aged 10-17).
+cbp_fte (first-time entrants to youth justice per 100,000 aged 10-17); and, from the same
+estimates, seeds/population_age_bands.csv: the population in each of DfE's age bands (under 1,
+1-4, 5-9, 10-15, 16-17), which the breakdowns of rates by age band use (marts.kpi_breakdowns).
 
 Sources (both kept in reference/ons/, see its README; ONS, Open Government Licence v3.0):
 - mid-2017, by local authority district (small-area estimates summed to districts): a unitary,
@@ -42,6 +44,9 @@ MID_2017 = ONS / "mid2017_population_by_district_single_year_0_17.csv"
 MID_2019 = ONS / "mid2019_population_by_upper_tier_la_single_year_0_17.csv"
 DFE_POPULATION = REPO_ROOT / "seeds" / "population_0_17.csv"
 DEFAULT_OUT = REPO_ROOT / "seeds" / "population_10_17.csv"
+AGE_BANDS_OUT = REPO_ROOT / "seeds" / "population_age_bands.csv"
+# DfE's age bands for children's social care statistics, within 0-17 (16+ is 16 and 17 here).
+AGE_BANDS = (("under 1", 0, 0), ("1-4", 1, 4), ("5-9", 5, 9), ("10-15", 10, 15), ("16+", 16, 17))
 
 # DfE name -> ONS name, where the two spell an authority differently.
 NAME_ALIASES = {
@@ -69,6 +74,9 @@ SOURCES = {
     2019: "ONS mid-2019 population estimates by upper-tier local authority",
 }
 HEADER = ("la_code", "area_name", "mid_year", "estimate_date", "population", "source")
+AGE_BANDS_HEADER = (
+    "la_code", "area_name", "mid_year", "estimate_date", "age_band", "population", "source",
+)  # fmt: skip
 
 
 class CheckFailed(Exception):
@@ -97,6 +105,21 @@ def _read(path: Path, name_column: str) -> dict[str, dict[str, str]]:
 
 
 def build_rows() -> list[tuple]:
+    return [row[:6] for row in _matched_rows()]
+
+
+def build_age_band_rows() -> list[tuple]:
+    """One row per LA, mid-year and age band, from the same matched ONS areas."""
+    rows = []
+    for code, name, year, estimate_date, _, source, ons_row in _matched_rows():
+        for band, first, last in AGE_BANDS:
+            rows.append(
+                (code, name, year, estimate_date, band, _ages(ons_row, first, last), source)
+            )
+    return rows
+
+
+def _matched_rows() -> list[tuple]:
     authorities = dfe_authorities()
     mid_2017 = _read(MID_2017, "district_name")
     mid_2019 = _read(MID_2019, "utla19_name")
@@ -112,7 +135,9 @@ def build_rows() -> list[tuple]:
                     f"{name}: ONS mid-2017 ages 0-17 sum to {total:,}, DfE's annex has "
                     f"{dfe_0_17:,}: wrong district matched, or a changed source file"
                 )
-            rows.append((code, name, 2017, "2017-06-30", _ages(district, 10, 17), SOURCES[2017]))
+            rows.append(
+                (code, name, 2017, "2017-06-30", _ages(district, 10, 17), SOURCES[2017], district)
+            )
             found = True
         upper_tier = mid_2019.get(NAME_ALIASES_2019.get(name, name))
         if upper_tier is not None and name not in REORGANISED_2019:
@@ -122,7 +147,12 @@ def build_rows() -> list[tuple]:
                     f"{name}: ONS mid-2019 ages 0-17 ({total:,}) differ from the DfE mid-2017 "
                     f"figure ({dfe_0_17:,}) by more than 10% (and 500): wrong area matched?"
                 )
-            rows.append((code, name, 2019, "2019-06-30", _ages(upper_tier, 10, 17), SOURCES[2019]))
+            rows.append(
+                (
+                    code, name, 2019, "2019-06-30", _ages(upper_tier, 10, 17), SOURCES[2019],
+                    upper_tier,
+                )
+            )  # fmt: skip
             found = True
         if not found:
             unmatched.append(name)
@@ -132,10 +162,10 @@ def build_rows() -> list[tuple]:
     return sorted(rows, key=lambda row: (row[0], row[2]))
 
 
-def render(rows: list[tuple]) -> str:
+def render(rows: list[tuple], header: tuple[str, ...] = HEADER) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HEADER)
+    writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()
 
@@ -147,10 +177,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         rows = build_rows()
+        band_rows = build_age_band_rows()
     except CheckFailed as exc:
         print(f"population_10_17: {exc}", file=sys.stderr)
         return 2
-    return write_or_check(args.out, render(rows), len(rows), args.check, __file__)
+    return max(
+        write_or_check(args.out, render(rows), len(rows), args.check, __file__),
+        write_or_check(
+            AGE_BANDS_OUT,
+            render(band_rows, AGE_BANDS_HEADER),
+            len(band_rows),
+            args.check,
+            __file__,
+        ),
+    )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,15 @@
         "date_order": [["pers_dob", "pers_death_date"]],
     },
     {
+        "name": "ssd_disability",
+        "label": "disability records",
+        "coverage": "reference",
+        "activity": none,
+        "events": [],
+        "key": ["disa_person_id", "disa_disability_code"],
+        "date_order": [],
+    },
+    {
         "name": "ssd_contacts",
         "label": "contacts",
         "coverage": "flow",

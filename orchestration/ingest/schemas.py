@@ -82,6 +82,11 @@ class SsdPerson(ExtractModel):
         return df["pers_dob"].notna() | df["pers_expected_dob"].notna()
 
 
+class SsdDisability(ExtractModel):
+    disa_person_id: Series[str] = Id()
+    disa_disability_code: Series[str] = Code(x.DISABILITY, nullable=False)
+
+
 class SsdContacts(ExtractModel):
     cont_contact_id: Series[str] = Id()
     cont_person_id: Series[str] = Id()
@@ -367,6 +372,7 @@ class ExtYjOutcomes(ExtractModel):
 
 MODELS: dict[str, type[ExtractModel]] = {
     "ssd_person": SsdPerson,
+    "ssd_disability": SsdDisability,
     "ssd_contacts": SsdContacts,
     "ssd_cin_episodes": SsdCinEpisodes,
     "ssd_cin_assessments": SsdCinAssessments,

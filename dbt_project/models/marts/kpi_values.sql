@@ -1,6 +1,7 @@
 {#- Every KPI value: one row per KPI, period end and window it is published for
     (int_kpi_windows: its sources cover the whole window and its look-back), aggregated from
-    the KPI's records (int_kpi_records) by the registry's unit:
+    the KPI's records (int_kpi_records) by the registry's unit (macros/kpi_aggregation.sql,
+    shared with marts.kpi_breakdowns):
     - percent: 100 x sum(numerator) / sum(denominator); days, cases: sum / sum (an average);
     - count: sum(numerator), no denominator;
     - rate_per_10000: 10,000 x sum(numerator) / the 0-17 population of the period end
@@ -44,20 +45,7 @@ population_10_17 as (
 
 in_windows as (
 
-    select windows.kpi_id, windows.period_end, windows.period_type, records.numerator,
-        records.denominator
-    from windows
-    inner join records
-        on windows.kpi_id = records.kpi_id
-        and records.event_on between windows.window_start and windows.window_end
-    union all
-    select windows.kpi_id, windows.period_end, windows.period_type, records.numerator,
-        records.denominator
-    from windows
-    inner join records
-        on windows.kpi_id = records.kpi_id
-        and windows.period_end = records.period_end
-        and windows.period_type = records.period_type
+    {{ kpi_records_in_windows('windows', 'records') }}
 
 ),
 
@@ -92,21 +80,14 @@ valued as (
         totals.window_start,
         totals.window_end,
         totals.numerator_sum as numerator,
-        case catalogue.unit
-            when 'count' then null
-            when 'rate_per_10000' then population_0_17.population_0_17
-            when 'rate_per_100000' then population_10_17.population_10_17
-            else totals.denominator_sum
-        end as denominator,
-        case catalogue.unit
-            when 'percent' then {{ percentage('totals.numerator_sum', 'totals.denominator_sum') }}
-            when 'count' then cast(totals.numerator_sum as double)
-            when 'rate_per_10000'
-                then {{ rate_per('totals.numerator_sum', 'population_0_17.population_0_17', 10000) }}
-            when 'rate_per_100000'
-                then {{ rate_per('totals.numerator_sum', 'population_10_17.population_10_17', 100000) }}
-            else totals.numerator_sum / nullif(totals.denominator_sum, 0)
-        end as value
+        {{ kpi_denominator(
+            'catalogue.unit', 'totals.denominator_sum', 'population_0_17.population_0_17',
+            'population_10_17.population_10_17'
+        ) }} as denominator,
+        {{ kpi_value(
+            'catalogue.unit', 'totals.numerator_sum', 'totals.denominator_sum',
+            'population_0_17.population_0_17', 'population_10_17.population_10_17'
+        ) }} as value
     from totals
     inner join catalogue on totals.kpi_id = catalogue.kpi_id
     left join population_0_17 on totals.period_end = population_0_17.period_end
