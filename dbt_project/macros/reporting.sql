@@ -114,3 +114,18 @@ final as (
 
 select * from final
 {% endmacro %}
+
+{#- Status against target (docs/conventions.md): polarity high - at or above target green, at or
+    above tolerance_low amber, else red; polarity low mirrors it. Null without a value or a
+    target. Used by marts.kpi_scorecard and the breakdown tables. -#}
+{% macro rag_status(value, polarity, target, tolerance_low, tolerance_high) -%}
+    case
+        when {{ value }} is null or {{ target }} is null then null
+        when {{ polarity }} = 'high' and {{ value }} >= {{ target }} then 'green'
+        when {{ polarity }} = 'high' and {{ value }} >= {{ tolerance_low }} then 'amber'
+        when {{ polarity }} = 'high' then 'red'
+        when {{ polarity }} = 'low' and {{ value }} <= {{ target }} then 'green'
+        when {{ polarity }} = 'low' and {{ value }} <= {{ tolerance_high }} then 'amber'
+        when {{ polarity }} = 'low' then 'red'
+    end
+{%- endmacro %}

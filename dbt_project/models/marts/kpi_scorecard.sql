@@ -48,21 +48,10 @@ scored as (
             when with_history.period_type in ('ytd', '3yr', 'cohort') then null
             else with_history.previous_12_months_value
         end as previous_12_months_value_for_scorecard,
-        case
-            when with_history.value is null or with_history.target is null then null
-            when with_history.polarity = 'high' and with_history.value >= with_history.target
-                then 'green'
-            when with_history.polarity = 'high'
-                and with_history.value >= with_history.tolerance_low
-                then 'amber'
-            when with_history.polarity = 'high' then 'red'
-            when with_history.polarity = 'low' and with_history.value <= with_history.target
-                then 'green'
-            when with_history.polarity = 'low'
-                and with_history.value <= with_history.tolerance_high
-                then 'amber'
-            when with_history.polarity = 'low' then 'red'
-        end as status,
+        {{ rag_status(
+            'with_history.value', 'with_history.polarity', 'with_history.target',
+            'with_history.tolerance_low', 'with_history.tolerance_high'
+        ) }} as status,
         case
             when with_history.value is null or with_history.polarity is null then false
             when with_history.polarity = 'high'
