@@ -85,6 +85,7 @@ def check_before_build(settings: Settings | None = None) -> Settings:
         _source_problem(settings),
         _file_problem("CSC_WAREHOUSE", settings.warehouse),
         _file_problem("CSC_ANALYST_DB", settings.analyst_db),
+        _file_problem("CSC_HISTORY_DB", settings.history_db),
         _folder_problem("CSC_EXPORT_DIR", settings.export_dir),
         _folder_problem("CSC_RESTRICTED_DIR", settings.restricted_dir),
     ]

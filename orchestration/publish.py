@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.faultpoints import pause_if_requested
+from orchestration.revisions import HistorySettings, confirm, stage
 
 # Aggregates (marts) and report tables (reporting) are copied whole: dbt builds them from facts as
 # counts and rates, with no child-level column. The audit tables are copied column by column, as
@@ -245,19 +246,34 @@ def _remove_partial_files(analyst_db: Path) -> None:
 
 
 def publish(
-    warehouse: Path, analyst_db: Path, info: BuildInfo, key: bytes | None = None
+    warehouse: Path,
+    analyst_db: Path,
+    info: BuildInfo,
+    key: bytes | None = None,
+    history: HistorySettings | None = None,
 ) -> dict[str, str]:
     """Copy the published schemas of `warehouse` into a new file and move it over `analyst_db`.
     Returns the checksum of every published table. On failure the previous file is untouched and
-    nothing of the new one is left behind."""
+    nothing of the new one is left behind. With `history`, the build's KPI values join the
+    revision history (orchestration/revisions.py) and the analyst database gets
+    marts.kpi_value_history and marts.kpi_revisions."""
     try:
-        return _publish(warehouse, analyst_db, info, key)
+        checksums = _publish(warehouse, analyst_db, info, key, history)
     except BaseException:
         _remove_partial_files(analyst_db)
         raise
+    if history is not None:
+        confirm(history, info.build_id)
+    return checksums
 
 
-def _publish(warehouse: Path, analyst_db: Path, info: BuildInfo, key: bytes | None):
+def _publish(
+    warehouse: Path,
+    analyst_db: Path,
+    info: BuildInfo,
+    key: bytes | None,
+    history: HistorySettings | None,
+):
     from orchestration.permissions import make_private
     from orchestration.pseudonyms import load_or_create_key, register_pseudonym_function
 
@@ -312,6 +328,10 @@ def _publish(warehouse: Path, analyst_db: Path, info: BuildInfo, key: bytes | No
                 "no KPI can be computed from the loaded extracts, so nothing was published"
                 + (f" ({'; '.join(why)})" if why else "")
             )
+        if history is not None:
+            stage(con, history, info.build_id, info.finished_at)
+            for table in ("kpi_value_history", "kpi_revisions"):
+                checksums[f"marts.{table}"] = table_checksum(con, f"marts.{table}")
         con.execute(
             "create table meta.build_info as select ? as build_id, ? as started_at, "
             "? as finished_at, ? as source_dir, ? as sources, ? as dbt_test_summary, "

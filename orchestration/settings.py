@@ -128,6 +128,11 @@ class Settings:
     # int_source_coverage in dbt).
     data_as_at: str | None = None
     data_from: str | None = None
+    # The revision history (orchestration/revisions.py): its database, how many days of
+    # published builds it keeps (0: all) and the change that lists a revision in the pack.
+    history_db: Path = REPO_ROOT / "data" / "history.duckdb"
+    history_days: int = 730
+    revision_threshold: float = 1.0
 
     def dbt_vars(self) -> dict[str, str]:
         """What dbt needs from the settings, passed as `--vars`."""
@@ -140,13 +145,14 @@ class Settings:
 
 def load_settings() -> Settings:
     """The settings of the moment; raises SettingError naming a variable that cannot be used."""
+    analyst_db = _path("CSC_ANALYST_DB", "data/analyst.duckdb")
     return Settings(
         source_dir=_source_dir(),
         # DfE "Characteristics of children in need" main-tables workbooks, any editions.
         benchmarks_dir=_path("CSC_BENCHMARKS_DIR", "reference/dfe"),
         warehouse=_path("CSC_WAREHOUSE", "data/warehouse.duckdb"),
         export_dir=_path("CSC_EXPORT_DIR", "exports"),
-        analyst_db=_path("CSC_ANALYST_DB", "data/analyst.duckdb"),
+        analyst_db=analyst_db,
         restricted_dir=_path("CSC_RESTRICTED_DIR", "restricted"),
         la_code=_la_code((os.environ.get("CSC_LA_CODE") or "330").strip()),
         report_month=_report_month(os.environ.get("CSC_REPORT_MONTH")),
@@ -154,7 +160,25 @@ def load_settings() -> Settings:
         export_mode=_export_mode(os.environ.get("CSC_EXPORT_MODE")),
         data_as_at=_date("CSC_DATA_AS_AT"),
         data_from=_date("CSC_DATA_FROM"),
+        # Beside the analyst database unless set: a build pointed elsewhere (a test, the
+        # benchmark) keeps its history there too.
+        history_db=_path("CSC_HISTORY_DB", str(analyst_db.parent / "history.duckdb")),
+        history_days=_int("CSC_HISTORY_DAYS", 730),
+        revision_threshold=_number("CSC_REVISION_THRESHOLD", 1.0),
     )
+
+
+def _number(variable: str, default: float) -> float:
+    text = (os.environ.get(variable) or "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise SettingError(f"{variable} must be a number, not {_shown(text)}") from None
+    if not value >= 0:  # also refuses nan
+        raise SettingError(f"{variable} must be a number of 0 or more, not {_shown(text)}")
+    return value
 
 
 # Running as a service (`make serve`, deploy/) and telling someone when a night fails. Read when

@@ -7,6 +7,7 @@ import dagster as dg
 
 from orchestration.assets.dbt import warehouse_dbt_models
 from orchestration.publish import BuildInfo, publish
+from orchestration.revisions import HistorySettings
 from orchestration.settings import load_settings
 from orchestration.warehouse import WarehouseResource
 
@@ -19,7 +20,9 @@ from orchestration.warehouse import WarehouseResource
     deps=[warehouse_dbt_models],
     description=(
         "CSC_ANALYST_DB: marts, reporting and audit of the last complete, tested build, with "
-        "meta.build_info; written to a new file and renamed over the old one."
+        "meta.build_info; written to a new file and renamed over the old one. The build's KPI "
+        "values join the revision history (CSC_HISTORY_DB): marts.kpi_value_history and "
+        "marts.kpi_revisions."
     ),
 )
 def analyst_database(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
@@ -64,7 +67,10 @@ def analyst_database(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         data_as_at_setting=settings.data_as_at,
         data_from_setting=settings.data_from,
     )
-    checksums = publish(settings.warehouse, settings.analyst_db, info)
+    history = HistorySettings(
+        settings.history_db, settings.history_days, settings.revision_threshold
+    )
+    checksums = publish(settings.warehouse, settings.analyst_db, info, history=history)
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(settings.analyst_db)),
