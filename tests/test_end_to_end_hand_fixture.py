@@ -264,12 +264,13 @@ def test_ingest_accounts_for_every_contact_row(hand_fixture_warehouse):
 
 
 def test_missing_extracts_load_as_empty(hand_fixture_warehouse):
+    # The hand fixture has no ssd_disability.csv (nor workforce or youth justice extracts).
     rows = query(
         hand_fixture_warehouse,
-        "select status, rows_read from audit.ingest_log where extract = 'ssd_involvements'",
+        "select status, rows_read from audit.ingest_log where extract = 'ssd_disability'",
     )
     assert rows == [("missing", 0)]
-    assert query(hand_fixture_warehouse, "select count(*) from raw.ssd_involvements") == [(0,)]
+    assert query(hand_fixture_warehouse, "select count(*) from raw.ssd_disability") == [(0,)]
 
 
 def test_every_catalogue_kpi_is_published_or_says_why(hand_fixture_warehouse):

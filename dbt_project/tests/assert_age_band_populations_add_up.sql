@@ -1,6 +1,8 @@
 {#- The age bands' populations add up to the authority-wide denominators they break down: the
     apportioned 0-17 bands to the month's 0-17 population, the 10-15 and 16+ bands to its 10-17
-    population. Rows returned are the failures. -#}
+    population. Rows returned are the failures. The config makes it an asset check of
+    int_population__by_age_band_month in Dagster (it reads three models). -#}
+{{ config(meta={'dagster': {'ref': {'name': 'int_population__by_age_band_month'}}}) }}
 with
 
 bands as (

@@ -2,7 +2,9 @@
     dimension the registry gives the KPI, the members' numerators sum to the KPI's numerator,
     and - except for counts and rates, whose denominator is a population - their denominators
     sum to its denominator. A record left out of a member, or counted in two, fails it; so does
-    a dimension missing for a window that has records. Rows returned are the failures. -#}
+    a dimension missing for a window that has records. Rows returned are the failures. The
+    config makes it an asset check of kpi_breakdowns in Dagster (it reads two models). -#}
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_breakdowns'}}}) }}
 with
 
 values_ as (
