@@ -102,6 +102,15 @@ def render_definitions() -> str:
                 + f": {row['benchmark_note']}"
             )
         lines.append(f"- Records: dbt model `{k.model}`; page `{k.report_page}`.")
+        if k.breakdowns:
+            team = {
+                "record": "team (the record's own)",
+                "allocation": "team (the child's allocated worker's on the record's date)",
+            }
+            dimensions = [
+                team[k.team_from] if d == "team" else d.replace("_", " ") for d in k.breakdowns
+            ]
+            lines.append(f"- Broken down by: {', '.join(dimensions)} (`marts.kpi_breakdowns`).")
         if k.exception_list:
             lines.append(
                 "- Exception list: the records that counted against it each month, for "
