@@ -93,3 +93,14 @@ def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+def pack_tables(warehouse: Path) -> set[str]:
+    """The report tables a pack exports (each as CSV and Parquet): the scorecard summary, the
+    trends and every page's table, as reporting.rpt_report_pages lists them (from the KPI
+    registry and seeds/report_pages.csv)."""
+    pages = query(
+        warehouse,
+        "select distinct table_name from reporting.rpt_report_pages where table_name is not null",
+    )
+    return {"rpt_scorecard_summary", "rpt_kpi_trends"} | {name for (name,) in pages}

@@ -30,7 +30,7 @@ from orchestration.report_pack.commentary import (
 )
 from orchestration.report_pack.config import find_chromium
 from orchestration.report_pack.errors import ReportPackError
-from tests.conftest import _environment, failures
+from tests.conftest import _environment, failures, pack_tables
 
 REPO = Path(__file__).resolve().parent.parent
 MONTH = "2018-12"
@@ -525,8 +525,13 @@ def test_no_identifier_from_the_extracts_in_any_published_file(pack):
     planted = next(iter(sorted(ids)))
     assert planted in tokens(f"a row for {planted}, 12.5%")
     files = [p for p in pack.folder.rglob("*") if p.is_file()]
-    # workbook, HTML, manifest (and the PDF when Chromium is there), 20 tables twice
-    assert len(files) >= 3 + 2 * 20
+    # The scan covers the workbook, HTML, manifest (and the PDF when Chromium is there) and
+    # every report table twice (CSV and Parquet).
+    tables = pack_tables(pack.warehouse)
+    assert len(tables) >= 5
+    for suffix in (".csv", ".parquet"):
+        assert {p.stem for p in files if p.suffix == suffix} == tables
+    assert {"kpi_pack.xlsx", "kpi_pack.html", "manifest.json"} <= {p.name for p in files}
     for path in files:
         found = tokens(published_text(path)) & ids
         assert not found, f"{path.relative_to(pack.folder)} holds identifiers {sorted(found)[:5]}"
