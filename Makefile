@@ -75,6 +75,11 @@ docs: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration tests scripts
 	$(BIN)/ruff format --check orchestration tests scripts
+	# sqlfluff compiles the models with dbt against a scratch database and target folder, never
+	# the warehouse (a build may hold it) or the manifest Dagster reads.
+	cd dbt_project && scratch=$$(mktemp -d) && CSC_WAREHOUSE=$$scratch/lint.duckdb \
+		DBT_TARGET_PATH=$$scratch/target DBT_LOG_PATH=$$scratch/logs \
+		../$(BIN)/sqlfluff lint models tests; status=$$?; rm -rf $$scratch; exit $$status
 
 format: $(STAMP)
 	$(BIN)/ruff format orchestration tests scripts

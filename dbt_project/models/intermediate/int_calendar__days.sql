@@ -16,7 +16,7 @@ days as (
         cast('{{ var("calendar_start") }}' as timestamp),
         cast('{{ var("calendar_end") }}' as timestamp) + interval 1 day,
         interval 1 day
-    ) as spine (day_start)
+    ) as spine (day_start)  -- noqa: AL05
 
 ),
 
@@ -37,7 +37,7 @@ final as (
         calendar_date,
         is_weekend,
         is_bank_holiday,
-        not (is_weekend or is_bank_holiday) as is_working_day,
+        not is_weekend and not is_bank_holiday as is_working_day,
         sum(case when is_weekend or is_bank_holiday then 0 else 1 end) over (
             order by calendar_date rows between unbounded preceding and current row
         ) as working_day_index

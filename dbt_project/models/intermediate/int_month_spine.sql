@@ -18,7 +18,7 @@ bounds as (
 
 months as (
 
-    select cast(month_start as date) as period_start
+    select cast(spine.month_start as date) as period_start
     from bounds,
         range(
             cast(bounds.first_month as timestamp),

@@ -28,6 +28,12 @@ latest_at_or_before as (
 
 ),
 
+first_estimate as (
+
+    select min(estimate_date) as estimate_date from estimates
+
+),
+
 final as (
 
     select
@@ -36,7 +42,7 @@ final as (
         latest_at_or_before.estimate_date is null as is_before_first_estimate,
         estimates.population as population_0_17
     from latest_at_or_before
-    cross join (select min(estimate_date) as estimate_date from estimates) as first_estimate
+    cross join first_estimate
     left join estimates
         on estimates.estimate_date
         = coalesce(latest_at_or_before.estimate_date, first_estimate.estimate_date)

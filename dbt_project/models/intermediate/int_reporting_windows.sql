@@ -14,8 +14,13 @@ months as (
 
 windows as (
 
-    select period_end, 'month' as period_type, period_start as window_start, period_end as window_end
+    select
+        period_end, 'month' as period_type, period_start as window_start,
+        period_end as window_end
     from months
+    -- Later branches of a union take the first branch's names, so repeating period_end is not
+    -- a reused alias (sqlfluff's AL08 reads it as one).
+    -- noqa: disable=AL08
     union all
     select period_end, 'snapshot', period_end, period_end
     from months
@@ -41,6 +46,7 @@ windows as (
         cast(period_start - interval 29 month as date),
         cast(last_day(cast(period_start - interval 18 month as date)) as date)
     from months
+    -- noqa: enable=AL08
 
 ),
 

@@ -95,7 +95,8 @@ published_benchmarks as (
 
 printed_benchmarks as (
 
-    select * from benchmarks where statistics_year_end is null
+    select * from benchmarks
+    where statistics_year_end is null
 
 ),
 

@@ -36,7 +36,7 @@ page_rows as (
                 'cbp_a1', 2, 'Children adopted who had been placed for adoption', 'count',
                 'denominator'
             )
-    ) as page_rows (kpi_id, row_order, measure, unit, field)
+    ) as page_rows (kpi_id, row_order, measure, unit, field)  -- noqa: AL05
 
 ),
 

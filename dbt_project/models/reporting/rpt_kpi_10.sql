@@ -31,7 +31,7 @@ page_rows as (
         values
             (1, 'Average no. of days taken to match decision', 'days', 'value'),
             (2, 'Children adopted who had been placed for adoption', 'count', 'denominator')
-    ) as page_rows (row_order, measure, unit, field)
+    ) as page_rows (row_order, measure, unit, field)  -- noqa: AL05
 
 ),
 

@@ -108,15 +108,15 @@ final as (
                 when 'Refused or not yet obtained' then 2 else 1 end
         end as member_order,
         suppressed.unit,
-        case when suppression is null then suppressed.numerator end as numerator,
-        case when suppression is null then suppressed.denominator end as denominator,
-        case when suppression is null then suppressed.value end as value,
-        case when suppression is null then {{ rag_status(
+        case when suppressed.suppression is null then suppressed.numerator end as numerator,
+        case when suppressed.suppression is null then suppressed.denominator end as denominator,
+        case when suppressed.suppression is null then suppressed.value end as value,
+        case when suppressed.suppression is null then {{ rag_status(
             'suppressed.value', 'suppressed.polarity', 'suppressed.target',
             'suppressed.tolerance_low', 'suppressed.tolerance_high'
         ) }} end as status,
-        suppression is not null as value_suppressed,
-        suppression
+        suppressed.suppression is not null as value_suppressed,
+        suppressed.suppression
     from suppressed
     inner join months on suppressed.period_end = months.period_end
 

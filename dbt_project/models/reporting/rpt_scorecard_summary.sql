@@ -90,12 +90,12 @@ joined as (
         scorecard.benchmark_source,
         -- Published for this month in its headline window (its sources cover the window).
         figures.kpi_id is not null as is_published,
-        case
-            when coverage.reason_not_published is not null then coverage.reason_not_published
-            else
-                'the loaded extracts support it from ' || month_labels.first_label || ' to '
-                || month_labels.last_label
-        end as not_published_reason
+        coalesce(
+            coverage.reason_not_published,
+            'the loaded extracts support it from '
+            || {{ month_label('coverage.first_period_end') }} || ' to '
+            || {{ month_label('coverage.last_period_end') }}
+        ) as not_published_reason
     from months
     cross join pages
     inner join catalogue on pages.kpi_id = catalogue.kpi_id
@@ -107,11 +107,6 @@ joined as (
         on months.period_end = scorecard.period_end
         and catalogue.kpi_id = scorecard.kpi_id
     left join coverage on catalogue.kpi_id = coverage.kpi_id
-    left join lateral (
-        select
-            {{ month_label('coverage.first_period_end') }} as first_label,
-            {{ month_label('coverage.last_period_end') }} as last_label
-    ) as month_labels on true
 
 ),
 

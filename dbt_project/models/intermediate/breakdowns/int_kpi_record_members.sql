@@ -59,7 +59,7 @@ allocated as (
 
     select
         dated.record_key,
-        first(allocations.team order by allocations.started_on desc, allocations.involvement_id)
+        first(allocations.team order by allocations.started_on desc, allocations.involvement_id asc)
             as team
     from dated
     inner join allocations

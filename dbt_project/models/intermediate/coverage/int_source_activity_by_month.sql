@@ -49,7 +49,7 @@ known_extracts as (
         {%- for node in extracts %}
             ('{{ node.name }}', '{{ node.label }}', '{{ node.coverage }}'){{ ',' if not loop.last }}
         {%- endfor %}
-    ) as known (extract, label, coverage)
+    ) as known (extract, label, coverage)  -- noqa: AL05
 
 ),
 

@@ -22,7 +22,8 @@ final as (
         primary_need_code,
         team,
         case
-            when closed_on < cast(referral_at as date) then 'closed before the referral was received'
+            when closed_on < cast(referral_at as date)
+                then 'closed before the referral was received'
         end as interval_exclusion_reason
     from referrals
     where not coalesce(is_nfa, false)

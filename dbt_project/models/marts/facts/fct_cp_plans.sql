@@ -27,7 +27,7 @@ with_history as (
         ) as previous_plan_ended_on,
         -- An earlier plan of the child whose dates contradict each other: whether this plan is
         -- a repeat within 2 years cannot be told.
-        exists (
+        exists (  -- noqa: LT01, LT06
             select 1
             from plans as earlier
             where

@@ -19,7 +19,8 @@ s47_enquiries as (
 
 referrals as (
 
-    select referral_id, cast(referral_at as date) as referral_on from {{ ref('stg_csc__referrals') }}
+    select referral_id, cast(referral_at as date) as referral_on
+    from {{ ref('stg_csc__referrals') }}
 
 ),
 

@@ -23,7 +23,8 @@ final as (
         birthday_on as started_on,
         cast(null as date) as ended_on,
         birthday_age as measure_value,
-        'age at the birthday; activity ' || coalesce(activity, 'unknown') || ', in touch ' || in_touch as measure,
+        'age at the birthday; activity ' || coalesce(activity, 'unknown') || ', in touch '
+        || in_touch as measure,
         case when is_in_eet then 1 else 0 end as numerator,
         1 as denominator
     from outcomes

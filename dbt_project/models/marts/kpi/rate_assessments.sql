@@ -1,5 +1,5 @@
-{#- rate_assessments records: one row per assessment authorised and not excluded (as kpi_03), placed in
-    windows by its authorisation date. The rate per 10,000 children aged 0-17 is taken in
+{#- rate_assessments records: one row per assessment authorised and not excluded (as kpi_03),
+    placed in windows by its authorisation date. The rate per 10,000 children aged 0-17 is taken in
     marts.kpi_values from the population of the period end. -#}
 with
 

@@ -1,5 +1,5 @@
-{#- rate_icpc records: one row per initial child protection conference, placed in windows by the date
-    held. The rate per 10,000 children aged 0-17 is taken in
+{#- rate_icpc records: one row per initial child protection conference, placed in windows by
+    the date held. The rate per 10,000 children aged 0-17 is taken in
     marts.kpi_values from the population of the period end. -#}
 with
 

@@ -1,4 +1,5 @@
-{#- rate_referrals records: one row per referral received, placed in windows by the date received. The rate per 10,000 children aged 0-17 is taken in
+{#- rate_referrals records: one row per referral received, placed in windows by the date
+    received. The rate per 10,000 children aged 0-17 is taken in
     marts.kpi_values from the population of the period end. -#}
 with
 

@@ -1,4 +1,5 @@
-{#- rate_s47 records: one row per section 47 enquiry, placed in windows by its start. The rate per 10,000 children aged 0-17 is taken in
+{#- rate_s47 records: one row per section 47 enquiry, placed in windows by its start. The rate
+    per 10,000 children aged 0-17 is taken in
     marts.kpi_values from the population of the period end. -#}
 with
 
