@@ -179,7 +179,9 @@ def published_table(revisions: Revisions) -> pd.DataFrame:
         "changed_at", "exceeds_threshold",
     ]  # fmt: skip
     if not revisions.available or revisions.frame.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+        out = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+        out["difference_suppressed"] = pd.Series(dtype=bool)
+        return out.rename(columns={"now_suppressed": "value_suppressed"})
     out = revisions.frame[columns].copy()
     either = out["first_suppressed"] | out["now_suppressed"]
     out.loc[out["first_suppressed"], "first_value"] = None
