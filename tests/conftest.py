@@ -97,10 +97,11 @@ def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
 
 def pack_tables(warehouse: Path) -> set[str]:
     """The report tables a pack exports (each as CSV and Parquet): the scorecard summary, the
-    trends and every page's table, as reporting.rpt_report_pages lists them (from the KPI
-    registry and seeds/report_pages.csv)."""
+    trends, every page's table, as reporting.rpt_report_pages lists them (from the KPI
+    registry and seeds/report_pages.csv), the month's breakdowns and the revisions."""
     pages = query(
         warehouse,
         "select distinct table_name from reporting.rpt_report_pages where table_name is not null",
     )
-    return {"rpt_scorecard_summary", "rpt_kpi_trends"} | {name for (name,) in pages}
+    fixed = {"rpt_scorecard_summary", "rpt_kpi_trends", "rpt_kpi_breakdowns", "kpi_revisions"}
+    return fixed | {name for (name,) in pages}

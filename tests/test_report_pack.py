@@ -302,17 +302,10 @@ def test_build_everything_writes_the_pack_of_the_latest_complete_month(pack):
         assert any(w.startswith("no PDF") for w in pack.manifest["warnings"])
     tables = {p.stem for p in (pack.folder / "tables").glob("*.csv")}
     parquet = {p.stem for p in (pack.folder / "tables").glob("*.parquet")}
-    # The standard KPI pages share one table (rpt_kpi_pages, a kpi_id column); KPI 10, KPI 12
-    # and the council business plan measures have tables of their own.
-    expected = {
-        "rpt_scorecard_summary",
-        "rpt_headline_rates",
-        "rpt_kpi_pages",
-        "rpt_kpi_10",
-        "rpt_kpi_12",
-        "rpt_council_business_plan",
-        "rpt_kpi_trends",
-    }
+    # Every page's table as the registry lists them, the scorecard and trends, the month's
+    # breakdowns (team tables and the characteristics page) and the revisions (tests/conftest.py).
+    expected = pack_tables(pack.warehouse)
+    assert {"rpt_kpi_pages", "rpt_kpi_breakdowns", "kpi_revisions"} <= expected
     assert tables == expected and parquet == expected
     # The run had no partition key; the month it wrote is recorded as the asset's partition.
     assert MONTH in pack.partitions
@@ -378,7 +371,16 @@ def test_every_page_has_its_figures_for_the_month(pack):
 
 
 def _sheet_rows(sheet) -> dict[str, list]:
-    return {row[0]: list(row[1:]) for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    """Each row by its first cell, without the empty cells after its last figure (the table by
+    team below a KPI's table makes the sheet wider than that table)."""
+    rows = {}
+    for row in sheet.iter_rows(values_only=True):
+        if row and row[0]:
+            cells = list(row[1:])
+            while cells and cells[-1] is None:
+                cells.pop()
+            rows[row[0]] = cells
+    return rows
 
 
 def test_workbook_numbers_match_the_mart(pack):
@@ -513,6 +515,66 @@ def test_suppressed_figures_read_x_in_every_published_file(pack):
         "where v.period_end = date '2018-12-31' and v.denominator < 5 and not r.suppressed",
     )
     assert small == []
+
+
+# --- breakdowns and revisions ------------------------------------------------------------------
+
+
+def test_every_kpi_page_with_a_team_breakdown_has_its_table_by_team(pack):
+    # The demo assigns referrals, assessments and allocations to teams: every KPI page whose KPI
+    # has team figures for December prints them, one row per team, in member order; a KPI
+    # without a team breakdown (the registry's breakdowns) has no such table.
+    sections = parse_pack_html((pack.folder / "kpi_pack.html").read_text())
+    teams = {
+        kpi: [m for m, in members]
+        for kpi, members in (
+            (kpi, _query(
+                pack,
+                "select member from reporting.rpt_kpi_breakdowns where kpi_id = ? and "
+                "dimension = 'team' and period_end = date '2018-12-31' "
+                "order by member_order, member",
+                [kpi],
+            ))
+            for (kpi,) in _query(
+                pack, "select kpi_id from reporting.rpt_report_pages where kpi_id is not null"
+            )
+        )
+    }  # fmt: skip
+    from orchestration.registry import load_registry
+    from orchestration.report_pack.workbook import sheet_name
+
+    without = {k.kpi_id for k in load_registry() if "team" not in k.breakdowns}
+    assert {kpi for kpi, members in teams.items() if not members} >= without & set(teams)
+    html = (pack.folder / "kpi_pack.html").read_text()
+    workbook = openpyxl.load_workbook(pack.folder / "kpi_pack.xlsx")
+    pages = dict(_query(pack, "select kpi_id, page_label from reporting.rpt_report_pages"))
+    for kpi, members in teams.items():
+        has_table = f'data-teams-for="{kpi}"' in html
+        assert has_table == bool(members), kpi
+        if not members:
+            continue
+        shown = [r[0] for r in sections[kpi]["rows"] if r and r[0] in {
+            m[:1].upper() + m[1:] for m in members}]  # fmt: skip
+        assert shown == [m[:1].upper() + m[1:] for m in members], kpi
+        name = sheet_name(SimpleNamespace(page_id=kpi, page_label=pages[kpi]))
+        sheet = [r[0] for r in workbook[name].iter_rows(values_only=True)]
+        assert any(str(v).startswith("By team") for v in sheet), kpi
+    # The demo has team figures: the loop above did check tables.
+    assert any(teams.values())
+    assert "characteristics" in sections and "landscape" in sections["characteristics"]["classes"]
+    # Secondary suppression over the demo's many tables: no table (KPI, window, dimension) has
+    # exactly one suppressed cell beside cells shown, which the total less the shown cells
+    # would give away (a table of one member is the total, suppressed as the total is).
+    table = pd.read_csv(pack.folder / "tables" / "rpt_kpi_breakdowns.csv", dtype=str)
+    per_table = (
+        table.assign(suppressed=table["suppression"].notna())
+        .groupby(["kpi_id", "period_type", "dimension"])["suppressed"]
+        .agg(members="size", suppressed="sum")
+    )
+    lone = per_table[(per_table["suppressed"] == 1) & (per_table["members"] > 1)]
+    assert lone.empty, lone
+    # One publication: nothing has been revised yet.
+    assert 'data-revisions="none"' in html and 'class="revised"' not in html
 
 
 # --- no identifiers ----------------------------------------------------------------------------

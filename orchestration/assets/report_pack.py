@@ -40,7 +40,8 @@ report_months = dg.MonthlyPartitionsDefinition(start_date="2010-01", fmt="%Y-%m"
     deps=[warehouse_dbt_models, analyst_database],
     description=(
         "CSC_EXPORT_DIR/<YYYY-MM>/: kpi_pack.xlsx, kpi_pack.html (self-contained), kpi_pack.pdf "
-        "(headless Chromium) and tables/ (CSV, Parquet) from the reporting layer; commentary from "
+        "(headless Chromium) and tables/ (CSV, Parquet) from the reporting layer, revisions from "
+        "the analyst database's marts.kpi_revisions; commentary from "
         "commentary/<YYYY-MM>.yaml. Without a partition key: CSC_REPORT_MONTH or the latest "
         "complete month in the data."
     ),
@@ -57,6 +58,9 @@ def kpi_pack(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
                 commentary_dirs(settings),
                 log=context.log.info,
                 file_mode=settings.export_mode,
+                # The revision history is in the analyst database this run has just published.
+                analyst_db=settings.analyst_db,
+                revision_threshold=settings.revision_threshold,
             )
     except ReportPackError as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from None

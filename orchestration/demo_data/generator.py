@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from orchestration.extracts import EXTRACTS, EXTRACTS_BY_NAME
+from orchestration.extracts import DISABILITY, EXTRACTS, EXTRACTS_BY_NAME
 
 from . import (
     allocations,
@@ -34,6 +34,7 @@ from . import (
 )
 from .calendar import Window
 from .people import People
+from .streams import stream
 
 FAULTS_FILE = "_faults.json"
 # Columns holding People handles (swapped for person ids) and worker indexes (for worker ids).
@@ -179,7 +180,22 @@ def build_frames(
         ] = prof_id[frames[name]["_worker"].to_numpy()]
     frames["ssd_professionals"] = profs
     step("people and workers")
+    frames["ssd_disability"] = _disabilities(seed, persons["pers_person_id"])
     return {e.name: frames[e.name][list(e.column_names)] for e in EXTRACTS}
+
+
+def _disabilities(seed: int, person_ids: pd.Series) -> pd.DataFrame:
+    """The contract's disability extract (issue 13), a plain stand-in until the demo models it:
+    a child in ten has a recorded disability (one code), half are recorded as having none
+    (NONE) and the rest have no record, so the breakdown has its unknown member too."""
+    rng = stream(seed, "disability")
+    draw = rng.random(len(person_ids))
+    codes = rng.choice(np.asarray(DISABILITY[1:]), size=len(person_ids))
+    code = np.where(draw < 0.1, codes, "NONE")
+    keep = draw < 0.6
+    return pd.DataFrame(
+        {"disa_person_id": person_ids.to_numpy()[keep], "disa_disability_code": code[keep]}
+    )
 
 
 def generate(

@@ -3,7 +3,8 @@
     kpi_pack.xlsx   the workbook (summary sheet and one sheet per page)
     kpi_pack.html   one self-contained file, a section per page
     kpi_pack.pdf    printed from the HTML by headless Chromium (A4, a page per section)
-    tables/         each report table of the month as CSV (suppressed cells read x) and Parquet
+    tables/         each report table of the month as CSV (suppressed cells read x) and Parquet,
+                    with the month's breakdowns and the revisions (from the analyst database)
     manifest.json   month, files with sizes and SHA-256, pages, commentary, warnings
 
 The folder is written beside the old one and swapped in when complete, so a failed build leaves
@@ -29,6 +30,7 @@ from orchestration.report_pack import charts, pdf, tables
 from orchestration.report_pack.commentary import check_no_identifiers, load_commentary
 from orchestration.report_pack.errors import ReportPackError
 from orchestration.report_pack.html import render_html, write_html
+from orchestration.report_pack.revisions import read_revisions
 from orchestration.report_pack.workbook import write_workbook
 
 
@@ -77,19 +79,27 @@ def build_pack(
     chromium: str | None = None,
     log: Callable[[str], None] = print,
     file_mode: int | None = None,
+    analyst_db: Path | None = None,
+    revision_threshold: float | None = None,
 ) -> PackResult | None:
     """The pack of `requested_month` (YYYY-MM), or of the latest complete month in the data.
     None when no month is complete (nothing is written). Raises ReportPackError for input to
     fix (an unknown month, bad commentary). `file_mode` (CSC_EXPORT_MODE) is given to every file
-    written, and to its folders (with x where r is), whatever the umask."""
+    written, and to its folders (with x where r is), whatever the umask. `analyst_db`
+    (CSC_ANALYST_DB) holds the revision history the pack marks and lists revisions from; without
+    it the Revisions page says there is no history to read. `revision_threshold`
+    (CSC_REVISION_THRESHOLD) is only quoted: the history has applied it."""
     if not tables.reporting_available(con):
         raise ReportPackError("the reporting tables are not built: run dbt build first")
     month = tables.resolve_report_month(con, requested_month)
     if month is None:
         log("no complete month in the data: no pack written")
         return None
-    data = tables.load_pack_data(con, month)
+    revisions = read_revisions(con, analyst_db, month.period_end, revision_threshold)
+    data = tables.load_pack_data(con, month, revisions)
     warnings: list[str] = []
+    if analyst_db is not None and not revisions.available:
+        warnings.append(f"no revisions shown: {revisions.reason}")
     if not month.is_complete:
         warnings.append(f"{month.month} is not complete in the data: the pack is provisional")
     known_ids = [page.page_id for page in data.pages if page.page_kind != "cover"]

@@ -7,6 +7,9 @@ import math
 
 SUPPRESSED = "x"
 MISSING = "–"
+# Beside a figure that differs from the one first published for its month, as ONS marks a
+# revised figure.
+REVISED = "r"
 
 # Decimal places by unit; a KPI printed otherwise says so in the registry (value_decimals: the
 # reference report prints KPI 11 to one place).
@@ -43,6 +46,26 @@ def format_value(value, unit: str | None, kpi_id: str | None = None, suppressed=
     places = decimals(unit, kpi_id)
     text = f"{float(value):,.{places}f}"
     return f"{text}%" if unit == "percent" else text
+
+
+def format_count(value, suppressed=False) -> str:
+    """A numerator or denominator: '1,234', '12.5' (FTE, cases), 'x' (suppressed), '–'."""
+    if suppressed:
+        return SUPPRESSED
+    if is_missing(value):
+        return MISSING
+    number = float(value)
+    return f"{number:,.0f}" if number.is_integer() else f"{number:,.1f}"
+
+
+def format_difference(value, unit: str | None, kpi_id: str | None = None) -> str:
+    """A revision: '+10.7 points' (percentages), '+3', '-0.5'; one decimal place at least for a
+    percentage, so a change of under a point does not print as '+0'."""
+    if is_missing(value):
+        return MISSING
+    places = max(decimals(unit, kpi_id), 1 if unit == "percent" else 0)
+    text = f"{float(value):+,.{places}f}"
+    return f"{text} points" if unit == "percent" else text
 
 
 def format_bound(value, unit: str | None, kpi_id: str | None = None) -> str:
@@ -106,3 +129,47 @@ def status_text(status: str | None, outlier, availability: str | None = None) ->
         return "No status"
     text = STATUS_LABELS.get(status, status)
     return f"{text} (outlier)" if outlier is True else text
+
+
+# The windows of marts.kpi_values (docs/conventions.md) as the pack names them.
+WINDOW_LABELS = {
+    "month": "Month",
+    "snapshot": "Month end",
+    "rolling_3m": "Rolling 3 months",
+    "rolling_12m": "Rolling 12 months",
+    "ytd": "Year to date",
+    "3yr": "3 years",
+    "cohort": "Cohort",
+}
+
+
+def window_label(period_type: str | None) -> str:
+    return WINDOW_LABELS.get(period_type or "", period_type or MISSING)
+
+
+# The breakdown dimensions of reporting.rpt_kpi_breakdowns as the pack heads them.
+DIMENSION_LABELS = {
+    "team": "Team",
+    "age_band": "Age band",
+    "sex": "Sex",
+    "ethnicity_group": "Ethnic group",
+    "disability": "Disability",
+}
+
+
+def member_label(member: str) -> str:
+    """A breakdown member as printed: 'female' is 'Female', 'unallocated' 'Unallocated'; team
+    names and DfE's group names stand as they are."""
+    return member[:1].upper() + member[1:] if member else MISSING
+
+
+def threshold_text(threshold: float | None) -> str:
+    """The revision threshold in words (CSC_REVISION_THRESHOLD, orchestration/revisions.py)."""
+    if threshold is None:
+        return "the revision threshold (CSC_REVISION_THRESHOLD)"
+    amount = f"{threshold:g}"
+    point = "point" if threshold == 1 else "points"
+    return (
+        f"the revision threshold ({amount} percentage {point} for a percentage; {amount}% of the "
+        "value first published for any other figure)"
+    )

@@ -1,7 +1,8 @@
 """Reading one month of the reporting layer (dbt models in the `reporting` schema) and writing
 its tables as CSV and Parquet. Every figure comes from the warehouse as it is: suppression is
 applied in dbt (a suppressed cell is null with its `_suppressed` flag set); here it becomes `x`
-in the CSV, and stays a typed null with the flag in Parquet."""
+in the CSV, and stays a typed null with the flag in Parquet. The one exception is the revision
+history, which only the analyst database holds (revisions.py reads it)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pandas as pd
 
 from orchestration.report_pack.errors import ReportPackError
 from orchestration.report_pack.formatting import SUPPRESSED
+from orchestration.report_pack.revisions import Revisions, published_table, unavailable
 
 SCHEMA = "reporting"
 # The trend charts show the month and the 12 before it.
@@ -49,6 +51,8 @@ class Page:
     summary: dict | None = None
     table: pd.DataFrame | None = None
     trend: pd.DataFrame | None = None
+    # The page KPI's figures by team for the month (rpt_kpi_breakdowns), if it has them.
+    team_table: pd.DataFrame | None = None
 
     @property
     def has_chart(self) -> bool:
@@ -63,6 +67,9 @@ class PackData:
     data_first_month: str
     data_last_month: str
     warnings: list[str] = field(default_factory=list)
+    # Every KPI's breakdowns for the month (rpt_kpi_breakdowns: all dimensions).
+    breakdowns: pd.DataFrame = field(default_factory=pd.DataFrame)
+    revisions: Revisions = field(default_factory=lambda: unavailable("not read"))
 
     def page(self, page_id: str) -> Page:
         return next(page for page in self.pages if page.page_id == page_id)
@@ -138,7 +145,13 @@ def data_months(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     return first or "", last or ""
 
 
-def load_pack_data(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> PackData:
+def load_pack_data(
+    con: duckdb.DuckDBPyConnection, month: ReportMonth, revisions: Revisions | None = None
+) -> PackData:
+    """The month's pages and tables from the reporting layer; `revisions` (read from the
+    analyst database, revisions.read_revisions) marks revised figures and fills the Revisions
+    page, and is published as tables/kpi_revisions."""
+    revisions = revisions or unavailable("not read")
     pages_frame = _frame(con, f"select * from {SCHEMA}.rpt_report_pages order by page_order")
     summary = _frame(
         con,
@@ -152,7 +165,16 @@ def load_pack_data(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> PackDa
         "order by page_id, period_end",
         [trend_start, month.period_end],
     )
-    tables: dict[str, pd.DataFrame] = {"rpt_scorecard_summary": summary}
+    breakdowns = _frame(
+        con,
+        f"select * from {SCHEMA}.rpt_kpi_breakdowns where period_end = ? "
+        "order by report_order, kpi_id, dimension, member_order, member",
+        [month.period_end],
+    )
+    tables: dict[str, pd.DataFrame] = {
+        "rpt_scorecard_summary": summary,
+        "rpt_kpi_breakdowns": breakdowns,
+    }
     for name in pages_frame["table_name"].dropna().unique():
         if name in tables:
             continue
@@ -162,6 +184,8 @@ def load_pack_data(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> PackDa
             [month.period_end],
         )
     tables["rpt_kpi_trends"] = trends
+    tables["kpi_revisions"] = published_table(revisions)
+    teams = breakdowns[breakdowns["dimension"] == "team"]
     summary_by_page = {row["page_id"]: row for row in records(summary)}
     pages = []
     for record in records(pages_frame):
@@ -179,7 +203,9 @@ def load_pack_data(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> PackDa
         page.summary = summary_by_page.get(page.page_id)
         if page.summary:
             page.title = page.summary["title"]
-        if page.table_name and page.page_kind != "summary":
+        if page.page_kind == "characteristics":
+            page.table = breakdowns[breakdowns["dimension"] != "team"].reset_index(drop=True)
+        elif page.table_name and page.page_kind != "summary":
             table = tables[page.table_name]
             if "kpi_id" in table.columns and page.kpi_id:
                 table = table[table["kpi_id"] == page.kpi_id]
@@ -187,10 +213,21 @@ def load_pack_data(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> PackDa
         if page.kpi_id:
             trend = trends[trends["page_id"] == page.page_id]
             page.trend = trend.reset_index(drop=True) if not trend.empty else None
+            team = teams[teams["kpi_id"] == page.kpi_id]
+            if not team.empty:
+                page.team_table = team.sort_values(["member_order", "member"]).reset_index(
+                    drop=True
+                )
         pages.append(page)
     first, last = data_months(con)
     return PackData(
-        month=month, pages=pages, tables=tables, data_first_month=first, data_last_month=last
+        month=month,
+        pages=pages,
+        tables=tables,
+        data_first_month=first,
+        data_last_month=last,
+        breakdowns=breakdowns,
+        revisions=revisions,
     )
 
 
@@ -252,9 +289,13 @@ def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if target is None:
             continue
         mask = out[flag].fillna(False).astype(bool)
-        if mask.any():
-            out[target] = out[target].astype(object)
-            out.loc[mask, target] = SUPPRESSED
+        if not mask.any():
+            continue
+        # A suppressed figure's numerator and denominator are null with it (is_suppressed).
+        parts = ["numerator", "denominator"] if flag in ("suppressed", "value_suppressed") else []
+        for column in [target, *[c for c in parts if c in columns]]:
+            out[column] = out[column].astype(object)
+            out.loc[mask, column] = SUPPRESSED
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(_as_data)

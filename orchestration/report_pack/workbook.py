@@ -1,7 +1,8 @@
 """The workbook: a Summary sheet (the scorecard with status colours, targets, tolerances and trend
 arrows) and one sheet per page of the pack. Figures are stored as numbers (percentages 0-100, as
-in the warehouse) with number formats; a suppressed figure is the text `x`. Header rows are
-frozen, columns sized, and each KPI sheet carries its trend chart as an image."""
+in the warehouse) with number formats; a suppressed figure is the text `x`; a revised figure stays
+a number whose format shows ` r` after it. Header rows are frozen, columns sized, and each KPI
+sheet carries its table by team below its table, and its trend chart as an image."""
 
 from __future__ import annotations
 
@@ -14,21 +15,29 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from orchestration.registry import load_registry
+from orchestration.report_pack import revisions as revision_marks
+from orchestration.report_pack.breakdowns import characteristics, team_rows
 from orchestration.report_pack.commentary import Commentary, paragraphs
 from orchestration.report_pack.errors import ReportPackError
 from orchestration.report_pack.formatting import (
     MISSING,
     NOT_AVAILABLE,
+    REVISED,
     STATUS_COLOURS,
     SUPPRESSED,
+    decimals,
     excel_format,
     format_bound,
     format_value,
     good_text,
     is_missing,
+    member_label,
     status_text,
+    threshold_text,
     tolerance_text,
     trend_arrow,
+    window_label,
 )
 from orchestration.report_pack.tables import FORMULA_TRIGGERS, PackData, Page, records
 
@@ -52,8 +61,9 @@ def sheet_name(page: Page) -> str:
     return " ".join(name.split())[:31]
 
 
-def _number(cell, value, unit, kpi_id=None, suppressed=False) -> None:
-    """A figure: a number with its format, `x` if suppressed, a dash if there is none."""
+def _number(cell, value, unit, kpi_id=None, suppressed=False, revised=False) -> None:
+    """A figure: a number with its format, `x` if suppressed, a dash if there is none. A
+    revised figure stays a number; its format prints ` r` after it."""
     if suppressed:
         cell.value = SUPPRESSED
         cell.alignment = RIGHT
@@ -62,7 +72,24 @@ def _number(cell, value, unit, kpi_id=None, suppressed=False) -> None:
         cell.alignment = RIGHT
     else:
         cell.value = float(value)
-        cell.number_format = excel_format(unit, kpi_id)
+        cell.number_format = excel_format(unit, kpi_id) + (f' "{REVISED}"' if revised else "")
+
+
+def _count(cell, value, suppressed=False) -> None:
+    """A numerator or denominator: whole numbers without decimals, FTE and cases to one."""
+    if suppressed or is_missing(value):
+        _number(cell, value, None, None, suppressed)
+        return
+    cell.value = float(value)
+    cell.number_format = "#,##0" if float(value).is_integer() else "#,##0.0"
+
+
+def _notes(ws: Worksheet, row: int, lines: list[str]) -> int:
+    for line in lines:
+        cell = ws.cell(row, 1, line)
+        cell.font = Font(italic=True, size=9)
+        row += 1
+    return row
 
 
 def _header(ws: Worksheet, row: int, headings: list[str]) -> None:
@@ -108,6 +135,7 @@ def _summary_sheet(ws: Worksheet, data: PackData) -> None:
     ]
     _header(ws, 3, headings)
     summary = data.tables["rpt_scorecard_summary"]
+    marked: set[tuple[str, str]] = set()
     for offset, row in enumerate(records(summary)):
         r = 4 + offset
         unit, kpi = row["unit"], row["kpi_id"]
@@ -117,7 +145,9 @@ def _summary_sheet(ws: Worksheet, data: PackData) -> None:
         _number(ws.cell(r, 4), row["target"], unit, kpi)
         _number(ws.cell(r, 5), row["tolerance_low"], unit, kpi)
         _number(ws.cell(r, 6), row["tolerance_high"], unit, kpi)
-        _number(ws.cell(r, 7), row["value"], unit, kpi, bool(row["value_suppressed"]))
+        revised = data.revisions.revised(kpi, row["period_type"]) and not row["value_suppressed"]
+        marked |= {(kpi, row["period_type"])} if revised else set()
+        _number(ws.cell(r, 7), row["value"], unit, kpi, bool(row["value_suppressed"]), revised)
         ws.cell(r, 8, row["comparator_heading"])
         _number(ws.cell(r, 9), row["comparator_value"], unit, kpi, row["comparator_suppressed"])
         _status_cell(ws.cell(r, 10), row["status"], row["outlier"], row["availability"])
@@ -132,15 +162,32 @@ def _summary_sheet(ws: Worksheet, data: PackData) -> None:
     ws.cell(last + 1, 1, "x: suppressed (denominator below 5). –: no figure for the month.")
     ws.cell(last + 2, 1, "Status: green on or better than target; amber within tolerance; red "
             "beyond tolerance. Outlier: beyond tolerance on the good side.")  # fmt: skip
+    if marked:
+        ws.cell(last + 3, 1, REVISION_KEY.format(month=data.month.label))
 
 
-def _page_preamble(ws: Worksheet, page: Page, data: PackData) -> int:
+REVISION_KEY = (
+    f"{REVISED}: revised - the figure differs from the one first published for {{month}} "
+    "(figures move when events are recorded late); the Revisions sheet lists the revisions over "
+    "the threshold."
+)
+TEAM_KEY = (
+    "x: suppressed - a denominator below 5, and the next smallest team wherever one team alone "
+    "could be worked out from the total (secondary suppression). Status against the KPI's "
+    "target, as on the scorecard."
+)
+
+
+def _page_preamble(ws: Worksheet, page: Page, data: PackData, marked: set) -> int:
     ws["A1"] = f"{page.heading}: {page.title}" if page.kpi_id else page.heading
     ws["A1"].font = TITLE_FONT
     summary = page.summary
     if summary:
         unit, kpi = summary["unit"], summary["kpi_id"]
         value = format_value(summary["value"], unit, kpi, summary["value_suppressed"])
+        if data.revisions.revised(kpi, summary["period_type"]) and not summary["value_suppressed"]:
+            value = f"{value} {REVISED}"
+            marked.add((kpi, summary["period_type"]))
         tolerance = tolerance_text(summary["tolerance_low"], summary["tolerance_high"], unit, kpi)
         trend = trend_arrow(summary["value"], summary["previous_value"], summary["trend"])
         ws["A2"] = (
@@ -156,7 +203,7 @@ def _page_preamble(ws: Worksheet, page: Page, data: PackData) -> int:
     return 5
 
 
-def _kpi_table(ws: Worksheet, page: Page, start: int) -> int:
+def _kpi_table(ws: Worksheet, page: Page, data: PackData, start: int, marked: set) -> int:
     table = page.table
     show_comparator = table["comparator_heading"].notna().any()
     headings = ["Measure"]
@@ -173,14 +220,44 @@ def _kpi_table(ws: Worksheet, page: Page, start: int) -> int:
             _number(ws.cell(r, column), row["comparator_value"], row["unit"], row["kpi_id"],
                     row["comparator_suppressed"])  # fmt: skip
             column += 1
+        figure = revision_marks.figure_of_row(page.table_name, page.page_id, row)
+        revised = bool(figure) and not row["month_suppressed"] and data.revisions.revised(*figure)
+        if revised:
+            marked.add(figure[:2])
         _number(ws.cell(r, column), row["month_value"], row["unit"], row["kpi_id"],
-                row["month_suppressed"])  # fmt: skip
+                row["month_suppressed"], revised)  # fmt: skip
         for c in range(1, len(headings) + 1):
             ws.cell(r, c).border = BORDER
     return start + 1 + len(table)
 
 
-def _headline_table(ws: Worksheet, page: Page, start: int) -> int:
+def _team_table(ws: Worksheet, page: Page, data: PackData, start: int) -> int:
+    """The page KPI's figures by team for the month, below the page's table."""
+    rows = team_rows(page.team_table)
+    window = window_label(page.team_table["period_type"].iloc[0])
+    ws.cell(start, 1, f"By team - {data.month.label}, {window.lower()}").font = Font(
+        bold=True, size=12, color="1F4E79"
+    )
+    kpi = next((k for k in load_registry() if k.kpi_id == page.kpi_id), None)
+    labels = {r.field: r.measure for r in kpi.page_rows} if kpi else {}
+    headings = ["Team", "Value", "Numerator", "Denominator", "Status"]
+    _header(ws, start + 1, headings)
+    r = start + 1
+    for r, row in enumerate(rows, start=start + 2):
+        hidden = bool(row["value_suppressed"])
+        ws.cell(r, 1, member_label(row["member"]))
+        _number(ws.cell(r, 2), row["value"], row["unit"], row["kpi_id"], hidden)
+        _count(ws.cell(r, 3), row["numerator"], hidden)
+        _count(ws.cell(r, 4), row["denominator"], hidden)
+        _status_cell(ws.cell(r, 5), row["status"], None, "suppressed" if hidden else "available")
+        for c in range(1, len(headings) + 1):
+            ws.cell(r, c).border = BORDER
+    key = [f"{name}: {labels[f]}." for f, name in (("numerator", "Numerator"),
+           ("denominator", "Denominator")) if labels.get(f)]  # fmt: skip
+    return _notes(ws, r + 1, [" ".join(key)] if key else []) if key else r + 1
+
+
+def _headline_table(ws: Worksheet, page: Page, data: PackData, start: int, marked: set) -> int:
     table = page.table
     period = table["statistics_period"].dropna()
     published = f" ({period.iloc[0]})" if len(period) else ""
@@ -198,7 +275,12 @@ def _headline_table(ws: Worksheet, page: Page, start: int) -> int:
         r = start + 1 + offset
         ws.cell(r, 1, row["measure"])
         ws.cell(r, 2, row["window_heading"])
-        _number(ws.cell(r, 3), row["month_value"], "rate_per_10000", None, row["month_suppressed"])
+        figure = revision_marks.figure_of_row("rpt_headline_rates", page.page_id, row)
+        revised = bool(figure) and not row["month_suppressed"] and data.revisions.revised(*figure)
+        if revised:
+            marked.add(figure[:2])
+        _number(ws.cell(r, 3), row["month_value"], "rate_per_10000", None,
+                row["month_suppressed"], revised)  # fmt: skip
         for column, key in enumerate(
             [
                 "published_own_la",
@@ -307,25 +389,134 @@ def check_cell_lengths(data: PackData) -> None:
                 )
 
 
+def _characteristics_sheet(ws: Worksheet, page: Page, data: PackData, start: int) -> int:
+    """KPIs as rows, the members of each characteristic as columns (under a heading row of the
+    characteristics), grouped as the HTML page is."""
+    layout = characteristics(page.table)
+    columns = layout.columns
+    ws.cell(start, 1, "Page")
+    ws.cell(start, 2, "Indicator")
+    c = 3
+    for _, label, members in layout.dimensions:
+        ws.cell(start, c, label)
+        if len(members) > 1:
+            ws.merge_cells(start_row=start, start_column=c, end_row=start,
+                           end_column=c + len(members) - 1)  # fmt: skip
+        c += len(members)
+    _header(ws, start + 1, ["", ""] + [column.label for column in columns])
+    for column in range(1, 3 + len(columns)):
+        cell = ws.cell(start, column)
+        cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BORDER
+    r = start + 2
+    for group in layout.groups:
+        ws.cell(r, 1, group.heading).font = Font(bold=True, color="1F4E79")
+        r += 1
+        for row in group.rows:
+            ws.cell(r, 1, row.label or "")
+            ws.cell(r, 2, row.title).alignment = WRAP
+            for offset, column in enumerate(columns, start=3):
+                cell = row.cells.get(column)
+                if cell is None:
+                    _number(ws.cell(r, offset), None, None)
+                else:
+                    _number(ws.cell(r, offset), cell.value, cell.unit, row.kpi_id, cell.suppressed)
+                ws.cell(r, offset).border = BORDER
+            ws.cell(r, 1).border = ws.cell(r, 2).border = BORDER
+            r += 1
+    _widths(ws, [14, 60] + [11] * len(columns))
+    ws.freeze_panes = ws.cell(start + 2, 3)
+    return _notes(ws, r, [
+        f"Each KPI in its headline window, for {data.month.label}. x: suppressed - a "
+        "denominator below 5, or a count of 1 to 4 where there is only a count, and then the "
+        "next smallest figure of the same characteristic wherever one figure alone could be "
+        "worked out from the total (secondary suppression). –: no records.",
+        "Numerators and denominators: tables/rpt_kpi_breakdowns.csv in the pack folder.",
+    ])  # fmt: skip
+
+
+def _difference_format(unit: str | None, kpi_id: str | None) -> str:
+    """A revision as a signed number: '+10.7 points' for a percentage (at least one decimal
+    place), '+3' otherwise, as the HTML prints it (format_difference)."""
+    places = max(decimals(unit, kpi_id), 1 if unit == "percent" else 0)
+    body = "#,##0" + ("." + "0" * places if places else "")
+    suffix = ' "points"' if unit == "percent" else ""
+    return f"+{body}{suffix};-{body}{suffix};0{suffix}"
+
+
+def _revisions_sheet(ws: Worksheet, data: PackData, start: int) -> int:
+    revisions = data.revisions
+    threshold = threshold_text(revisions.threshold)
+    if not revisions.available:
+        return _notes(ws, start, [f"No revisions can be shown: {revisions.reason}."])
+    listed = records(revisions.listed)
+    if not listed:
+        return _notes(ws, start, [
+            f"There are no revisions to list: no figure for {data.month.label} or the months "
+            f"before it differs from the value first published for its month by at least "
+            f"{threshold}."
+        ])  # fmt: skip
+    headings = ["Indicator", "Window", "Month", "First published", "First published on", "Now",
+                "Difference", "Changed"]  # fmt: skip
+    _header(ws, start, headings)
+    r = start
+    for r, row in enumerate(listed, start=start + 1):
+        shown = revision_marks.describe(row)
+        unit, kpi = row["unit"], row["kpi_id"]
+        either = bool(row["first_suppressed"] or row["now_suppressed"])
+        ws.cell(r, 1, row["title"]).alignment = WRAP
+        ws.cell(r, 2, shown["window"])
+        ws.cell(r, 3, shown["month"])
+        _number(ws.cell(r, 4), row["first_value"], unit, kpi, bool(row["first_suppressed"]))
+        ws.cell(r, 5, shown["first_published"])
+        _number(ws.cell(r, 6), row["value"], unit, kpi, bool(row["now_suppressed"]))
+        _number(ws.cell(r, 7), row["difference"], unit, kpi, either)
+        if not either and not is_missing(row["difference"]):
+            ws.cell(r, 7).number_format = _difference_format(unit, kpi)
+        ws.cell(r, 8, shown["changed"])
+        for c in range(1, len(headings) + 1):
+            ws.cell(r, c).border = BORDER
+    ws.freeze_panes = ws.cell(start + 1, 1)
+    return _notes(ws, r + 1, [
+        f"Listed: a change of at least {threshold} against the value first published for the "
+        "month. Difference: now less first published. x: suppressed, the denominator is below 5. "
+        "Every revision is in tables/kpi_revisions.csv and the analyst database "
+        "(marts.kpi_revisions)."
+    ])  # fmt: skip
+
+
 def _page_sheet(ws: Worksheet, page: Page, data: PackData, commentary: Commentary,
                 chart_png: bytes | None) -> None:  # fmt: skip
-    start = _page_preamble(ws, page, data)
+    marked: set[tuple[str, str]] = set()
+    start = _page_preamble(ws, page, data, marked)
     row = start
     if page.page_kind == "headline_rates":
-        row = _headline_table(ws, page, start)
+        row = _headline_table(ws, page, data, start, marked)
         _widths(ws, [40, 18, 12, 18, 18, 14, 14])
+    elif page.page_kind == "characteristics":
+        row = _characteristics_sheet(ws, page, data, start) if page.table is not None else row
+    elif page.page_kind == "revisions":
+        row = _revisions_sheet(ws, data, start)
+        _widths(ws, [60, 18, 10, 16, 20, 12, 14, 20])
     elif page.table is not None:
-        row = _kpi_table(ws, page, start)
-        _widths(ws, [70, 26, 26])
+        row = _kpi_table(ws, page, data, start, marked)
+        _widths(ws, [70, 26, 26, 16, 18])
     else:
         _widths(ws, [110])
+    if page.team_table is not None and not (
+        page.summary and page.summary["availability"] == "not_available"
+    ):
+        row = _team_table(ws, page, data, row + 1)
+        row = _notes(ws, row, [TEAM_KEY])
+    if marked:
+        row = _notes(ws, row, [REVISION_KEY.format(month=data.month.label),
+                               *revision_marks.notes(data.revisions, marked)])  # fmt: skip
     if page.summary and page.summary["availability"] == "not_available":
         reason = page.summary["availability_reason"]
         ws.cell(row + 1, 1, f"{NOT_AVAILABLE} for {data.month.label}: {reason}.").font = Font(
             bold=True, color="9C0006"
         )
         row += 1
-    if page.table is not None:
+    if page.table is not None and page.page_kind not in ("characteristics", "revisions"):
         ws.freeze_panes = ws.cell(start + 1, 1)
     row = _benchmarks(ws, page, row + 1)
     row = _commentary(ws, page, commentary, row + 1)
