@@ -4,7 +4,9 @@
     suppressed cell can be worked out from the KPI's total and the other cells.
     - Primary: a denominator under 5 (suppression_threshold()); a row without a denominator (a
       count, or a rate by team, sex, ethnicity or disability, which has only the count) when
-      its count is 1 to 4: a breakdown's counts are of few children, unlike the totals.
+      its count is 1 to 4: a breakdown's counts are of few children, unlike the totals; a rate
+      over a population (by age band) when its count is 1 to 4, as the public population
+      would give the count back.
     - Secondary (DfE's practice): where exactly one member of a table is suppressed, the next
       smallest (by denominator, else count; then by name) is suppressed too; with two or more
       suppressed, none is recoverable from the total.
@@ -44,6 +46,14 @@ cells as (
         catalogue.tolerance_low,
         catalogue.tolerance_high,
         case
+            -- A rate over a population (by age band): the population is public, so the rate
+            -- gives the count away; the count of 1 to 4 is what is suppressed.
+            when breakdowns.unit like 'rate_per_%' and breakdowns.denominator is not null
+                then breakdowns.denominator < {{ suppression_threshold() }}
+                or (
+                    breakdowns.numerator > 0
+                    and breakdowns.numerator < {{ suppression_threshold() }}
+                )
             when breakdowns.denominator is not null
                 then breakdowns.denominator < {{ suppression_threshold() }}
             else breakdowns.numerator > 0
