@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import re
 import struct
 import tempfile
@@ -266,14 +267,29 @@ def source_identifiers(source: Path) -> set[str]:
     return ids
 
 
+def _under_ci() -> bool:
+    """CI runners set CI=true; there the browser checks must run."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
 def _chromium_or_skip() -> str:
+    """Chromium for the browser checks. On a developer machine without it they skip, saying so;
+    under CI=true a missing browser fails them: CI must not go green with no browser check."""
     chromium = find_chromium()
-    if not chromium:
-        pytest.skip(
-            "Chromium is not installed and could not be installed (make test tries apt-get "
-            "install chromium): the HTML checks in a browser did not run"
+    if chromium:
+        return chromium
+    if _under_ci():
+        pytest.fail(
+            "Chromium is not installed (CI=true): the report pack's HTML, screenshot and PDF "
+            "checks need it. Install Debian's chromium (make test tries apt-get install "
+            "chromium) or point CSC_CHROMIUM at a Chromium or Chrome.",
+            pytrace=False,
         )
-    return chromium
+    pytest.skip(
+        "Chromium is not installed and could not be installed (make test tries apt-get "
+        "install chromium): the HTML checks in a browser did not run (under CI=true this "
+        "is a failure)"
+    )
 
 
 def _chromium(chromium: str, args: list[str], url: str):
