@@ -305,3 +305,32 @@ def test_every_catalogue_kpi_is_published_or_says_why(hand_fixture_warehouse):
         "select count(*) from reference.kpi_catalogue "
         "where kpi_id not in (select kpi_id from marts.kpi_coverage)",
     ) == [(0,)]
+
+
+def test_every_asset_check_of_the_build_ran_and_passed(hand_fixture_build):
+    # Every check the build job defines was evaluated once and passed: rows_accounted_for on
+    # every extract's ingest asset (loaded + rejected + blank = read, and raw and audit hold
+    # exactly that), and every dbt data test, which dagster-dbt turns into an asset check.
+    import json
+
+    import dagster as dg
+
+    from orchestration.assets.dbt import dbt_project
+    from orchestration.definitions import BUILD_JOB_NAME, defs
+    from orchestration.extracts import EXTRACTS
+
+    result, _ = hand_fixture_build
+    defined = defs.resolve_job_def(BUILD_JOB_NAME).asset_layer.asset_graph.asset_check_keys
+    evaluations = result.get_asset_check_evaluations()
+    evaluated = [e.asset_check_key for e in evaluations]
+    assert len(evaluated) == len(set(evaluated))
+    assert set(evaluated) == set(defined)
+    failed = sorted(e.asset_check_key.to_user_string() for e in evaluations if not e.passed)
+    assert failed == []
+    # The set above is not empty by accident: one rows_accounted_for per extract ...
+    ingest = {k.asset_key for k in evaluated if k.name == "rows_accounted_for"}
+    assert ingest == {dg.AssetKey(["raw", e.name]) for e in EXTRACTS}
+    # ... and one check per dbt data test of the project.
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    tests = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "test"}
+    assert {k.name for k in evaluated if k.name != "rows_accounted_for"} == tests

@@ -727,6 +727,69 @@ def test_commentary_with_a_record_identifier_is_refused(tmp_path):
     check_no_identifiers(commentary, lambda found: found & {"999999"})
 
 
+def test_a_real_identifier_in_the_commentary_stops_the_pack(hand_fixture_warehouse, tmp_path):
+    # The guard above with the real look-up, not a stub: the kpi_pack asset for March 2018 on a
+    # copy of the hand fixture's warehouse, its commentary naming SW100003, the social worker
+    # registration number of W3 in tests/fixtures/hand_small/ssd_professionals.csv (the guard
+    # looks at tokens of 5 characters or more with a digit, and the fixture's person and record
+    # ids are shorter). The pack stops before writing anything, naming the file, line and page
+    # (and the identifier, so that its author can find it: the message goes to the run's log,
+    # never into a published file).
+    import shutil
+
+    import dagster as dg
+
+    from orchestration.assets.report_pack import kpi_pack
+    from orchestration.warehouse import WarehouseResource
+    from tests.conftest import FIXTURES
+
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copy(hand_fixture_warehouse, work / "warehouse.duckdb")
+    folder = tmp_path / "commentary"
+    folder.mkdir()
+    path = folder / "2018-03.yaml"
+    path.write_text(
+        "kpi_08: |\n  Reviews on time fell in March.\n\nkpi_14: |\n  Cases moved from SW100003.\n"
+    )
+    settings = {
+        "CSC_SOURCE_DIR": str(FIXTURES / "hand_small"),
+        "CSC_WAREHOUSE": str(work / "warehouse.duckdb"),
+        "CSC_EXPORT_DIR": str(work / "exports"),
+        "CSC_ANALYST_DB": str(work / "analyst.duckdb"),
+        "CSC_RESTRICTED_DIR": str(work / "restricted"),
+        "CSC_REPORT_MONTH": "",
+        "CSC_COMMENTARY_DIR": str(folder),
+        # No PDF: the guard runs before any file is written, and the browser is tested above.
+        "CSC_CHROMIUM": str(tmp_path / "no-chromium"),
+    }
+
+    def materialize():
+        return dg.materialize(
+            [kpi_pack],
+            partition_key="2018-03",
+            resources={"warehouse": WarehouseResource()},
+            raise_on_error=False,
+        )
+
+    with _environment(**settings):
+        stopped = materialize()
+        assert not stopped.success
+        (message,) = failures(stopped)
+        assert message.startswith("exports__kpi_pack: ")
+        assert (
+            f"{path}, line 4: the commentary for kpi_14 contains SW100003, an identifier from "
+            "the source extracts; published files must not identify a child or a record"
+        ) in message
+        assert not (work / "exports").exists() or not any((work / "exports").iterdir())
+        # The same commentary without the identifier publishes: it was SW100003 that stopped it.
+        path.write_text(path.read_text().replace("SW100003", "a team manager"))
+        published = materialize()
+    assert published.success, failures(published)
+    html = (work / "exports" / "2018-03" / "kpi_pack.html").read_text()
+    assert "Cases moved from a team manager." in html
+
+
 def test_repository_sample_commentary_is_valid():
     sample = Path(__file__).parents[1] / "commentary" / f"{MONTH}.yaml"
     texts, _ = parse_commentary(sample, KNOWN)
