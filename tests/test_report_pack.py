@@ -89,16 +89,17 @@ def _job():
 
 
 def _env(work: Path, source: Path, **extra: str):
-    return _environment(
-        CSC_SOURCE_DIR=str(source),
-        CSC_WAREHOUSE=str(work / "warehouse.duckdb"),
-        CSC_EXPORT_DIR=str(work / "exports"),
-        CSC_ANALYST_DB=str(work / "analyst.duckdb"),
-        CSC_RESTRICTED_DIR=str(work / "restricted"),
-        CSC_REPORT_MONTH="",
-        CSC_COMMENTARY_DIR="",
-        **extra,
-    )
+    """The settings of the pack's build; `extra` adds to them or overrides them."""
+    settings = {
+        "CSC_SOURCE_DIR": str(source),
+        "CSC_WAREHOUSE": str(work / "warehouse.duckdb"),
+        "CSC_EXPORT_DIR": str(work / "exports"),
+        "CSC_ANALYST_DB": str(work / "analyst.duckdb"),
+        "CSC_RESTRICTED_DIR": str(work / "restricted"),
+        "CSC_REPORT_MONTH": "",
+        "CSC_COMMENTARY_DIR": "",
+    }
+    return _environment(**(settings | extra))
 
 
 @pytest.fixture(scope="session")
@@ -654,21 +655,24 @@ def test_pdf_has_one_a4_page_per_section(pack):
 # --- partitions: any past month, a month outside the data --------------------------------------
 
 
-def test_a_past_month_is_built_from_its_partition(pack):
+def test_a_past_month_is_built_from_its_partition(pack, tmp_path):
     import dagster as dg
 
     from orchestration.assets.report_pack import kpi_pack
     from orchestration.warehouse import WarehouseResource
 
-    with _env(pack.work, pack.source):
+    # Its own export folder: the session's pack folder holds December's pack only, whatever
+    # order the tests run in (test_build_everything_writes_the_pack_... checks that).
+    exports = tmp_path / "exports"
+    with _env(pack.work, pack.source, CSC_EXPORT_DIR=str(exports)):
         result = dg.materialize(
             [kpi_pack], partition_key="2018-06", resources={"warehouse": WarehouseResource()}
         )
         assert result.success
-        manifest = json.loads((pack.work / "exports" / "2018-06" / "manifest.json").read_text())
+        manifest = json.loads((exports / "2018-06" / "manifest.json").read_text())
         assert manifest["month"] == "2018-06"
         # No commentary file for June: every page shows the placeholder.
-        html = (pack.work / "exports" / "2018-06" / "kpi_pack.html").read_text()
+        html = (exports / "2018-06" / "kpi_pack.html").read_text()
         assert html.count('class="commentary-missing"') == len(EXPECTED_PAGES) - 1
         # A month before the first any KPI is published for (the demo's youth justice history
         # makes kpi_11's cohorts the first, in 2011) fails, naming the months there are.
