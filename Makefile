@@ -58,9 +58,15 @@ serve-status: $(STAMP)
 
 # The report pack prints its PDF with Debian's Chromium, and the tests check the HTML in it:
 # install it when missing. Where it cannot be installed (no root), the pack is written without
-# the PDF, with a warning, and the browser tests skip saying why.
+# the PDF, with a warning, and the browser tests skip saying why; under CI=true (CI runners set
+# it) a missing browser stops here instead, so CI cannot pass without the browser checks.
 chromium:
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null) || echo "Chromium could not be installed: no PDF, browser tests skip"
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null) || { \
+	  if [ "$${CI:-}" = true ] || [ "$${CI:-}" = 1 ]; then \
+	    echo "Chromium is not installed and could not be installed (CI=true): the report pack's browser checks need it" >&2; exit 1; \
+	  else \
+	    echo "Chromium could not be installed: no PDF, browser tests skip (under CI=true this fails)"; \
+	  fi; }
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest

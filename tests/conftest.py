@@ -64,6 +64,32 @@ def run_build(source_dir: Path, work_dir: Path, **settings: str):
     return result, warehouse
 
 
+# The fixtures that build a warehouse, generate demo data for one or start the services: a
+# minute or more each on a small machine. A test that uses one is marked `slow` (below), as are
+# the tests that build by themselves (`@pytest.mark.slow` on the test or its module), so that
+# `pytest -m "not slow"` is the quick part and `make test` still runs everything.
+BUILD_FIXTURES = frozenset(
+    {
+        "hand_fixture_build",  # this file
+        "hand_fixture_warehouse",
+        "pack",  # test_report_pack.py
+        "hostile_pack",
+        "build",  # test_privacy.py
+        "copied_build",  # test_publication.py
+        "workforce_yj",  # test_coverage.py
+        "looked_after_only",
+        "part_months",
+        "service",  # test_service.py
+    }
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if BUILD_FIXTURES.intersection(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
+
+
 def failures(result) -> list[str]:
     messages = []
     for event in result.all_events:

@@ -96,6 +96,7 @@ def test_exception_list_rows_carry_the_team_of_the_breakdown(hand_fixture_wareho
                     ("kpi_05", "K5", "unallocated")]  # fmt: skip
 
 
+@pytest.mark.slow  # two builds
 def test_a_back_dated_assessment_between_two_builds_is_listed_as_a_revision(tmp_path):
     source = tmp_path / "extracts"
     shutil.copytree(FIXTURES / "hand_small", source)

@@ -230,11 +230,11 @@ def test_looked_after_extracts_alone_publish_the_looked_after_kpis(looked_after_
     _, warehouse = looked_after_only
     # The same rows as the full hand fixture, so the values worked out by hand in
     # tests/test_end_to_end_care.py: kpi_07 at March 2018 2 of 3 (P9, P11 stable; P13 not);
-    # rate_cla 6 children; kpi_08 year to date 2 of 3; kpi_09 2 of 4; kpi_10 (0 + 100) / 2;
-    # cbp_a1 (276 + 426 + 122) / 3.
+    # rate_cla 6 children; kpi_08 year to date 2 of 4 (RV1, RV2 on time; RV3 and PC11's 4th
+    # review RV8 late); kpi_09 2 of 4; kpi_10 (0 + 100) / 2; cbp_a1 (276 + 426 + 122) / 3.
     assert kpi(warehouse, "kpi_07", "2018-03-31", "snapshot") == pytest.approx((2, 3, 200 / 3))
     assert kpi(warehouse, "rate_cla", "2018-03-31", "snapshot")[0] == 6
-    assert kpi(warehouse, "kpi_08", "2018-03-31", "ytd") == pytest.approx((2, 3, 200 / 3))
+    assert kpi(warehouse, "kpi_08", "2018-03-31", "ytd") == pytest.approx((2, 4, 50.0))
     assert kpi(warehouse, "kpi_09", "2018-03-31", "ytd") == pytest.approx((2, 4, 50.0))
     assert kpi(warehouse, "kpi_10", "2018-03-31", "3yr") == pytest.approx((100, 2, 50.0))
     assert kpi(warehouse, "cbp_a1", "2018-03-31", "3yr") == pytest.approx((824, 3, 824 / 3))

@@ -105,11 +105,25 @@ def test_rate_cla_excludes_short_breaks_and_leavers(hand_fixture_warehouse):
         # 29/06/2017 (no bank holiday in June 2017); RV1 held that day: on time. RV2 due 3
         # months later, 29/09/2017, held that day: on time. RVX was cancelled. RV3 due 6 months
         # after RV2, 29/03/2018, held 30/03/2018: late. RV4 was held under V3: excluded.
-        # Year to date (April 2017 - March 2018): 2 of 3.
-        (MAR, "ytd", (2, 3, 200 / 3)),
+        # PC11 (P31) began Tuesday 01/03/2016. Its 1st review is due on the 20th working day
+        # after, counted past Good Friday 25/03 and Easter Monday 28/03/2016: Thursday
+        # 31/03/2016 (without the bank holidays it would be 29/03); RV5 held that day: on time.
+        # RV6 due 3 months after RV5 was held, 30/06/2016, held that day: on time. RV7 due 6
+        # months after RV6, 30/12/2016, held early on 20/12/2016: on time. RV8, the 4th, is due
+        # 6 months after RV7 was held, 20/06/2017 (not after RV7's due date, which would give
+        # 30/06/2017), and held 21/06/2017: late.
+        # Year to date (April 2017 - March 2018): RV1, RV2 on time; RV3, RV8 late: 2 of 4.
+        (MAR, "ytd", (2, 4, 50.0)),
         (MAR, "month", (0, 1, 0.0)),
-        # Year to date at September 2017: RV1 and RV2, both on time.
-        ("2017-09-30", "ytd", (2, 2, 100.0)),
+        # Year to date at September 2017: RV1 and RV2 on time, RV8 late: 2 of 3.
+        ("2017-09-30", "ytd", (2, 3, 200 / 3)),
+        # June 2017: RV1 on time, RV8 a day late: 1 of 2.
+        ("2017-06-30", "month", (1, 2, 50.0)),
+        # March 2016: RV5 alone, on time thanks to the bank holidays. December 2016: RV7, early.
+        ("2016-03-31", "month", (1, 1, 100.0)),
+        ("2016-12-31", "month", (1, 1, 100.0)),
+        # Year to date at March 2017 (April 2016 - March 2017): RV6 and RV7, both on time.
+        ("2017-03-31", "ytd", (2, 2, 100.0)),
     ],
 )
 def test_kpi_08_reviews_on_time(hand_fixture_warehouse, period_end, period_type, expected):

@@ -176,8 +176,8 @@ def test_rate_uses_the_estimate_in_force_at_the_period_end(hand_fixture_warehous
 def test_partial_rolling_windows_are_not_published(hand_fixture_warehouse):
     # The data start in April 2015, so the first complete rolling 12 months ends March 2016, the
     # first complete rolling 3 months June 2015, and the only complete 3 years March 2018.
-    # The fixture has no youth justice extract, so kpi_11's cohort is not published at all
-    # (tests/test_coverage.py has a folder that does).
+    # kpi_11's first cohort, April 2015 - March 2016, is published 18 months after its end, for
+    # September 2017 (tests/test_end_to_end_workforce_yj.py).
     rows = query(
         hand_fixture_warehouse,
         "select period_type, cast(min(period_end) as varchar) from marts.kpi_values "
@@ -185,6 +185,7 @@ def test_partial_rolling_windows_are_not_published(hand_fixture_warehouse):
     )
     assert dict(rows) == {
         "3yr": "2018-03-31",
+        "cohort": "2017-09-30",
         "month": "2015-04-30",
         "rolling_12m": "2016-03-31",
         "rolling_3m": "2015-06-30",
@@ -198,8 +199,10 @@ def test_every_month_of_the_spine_has_every_kpi_its_extracts_support(hand_fixtur
     # first financial year starts with the data); rolling 3 months from the 3rd month (34),
     # rolling 12 months from the 12th (25), 3 years only in the 36th (1). Look-backs start
     # later: kpi_02's 12 months (month from April 2016: 24; rolling 12 months from March 2017:
-    # 13), kpi_06's 2 years (tested in test_end_to_end_care.py). The workforce and youth
-    # justice KPIs have no extracts here: tests/test_coverage.py.
+    # 13), kpi_06's 2 years (tested in test_end_to_end_care.py). kpi_11's cohorts from
+    # September 2017 (7 month ends) and the workforce KPIs for the three snapshot month ends,
+    # January - March 2018 (tests/test_end_to_end_workforce_yj.py); cbp_fte's 8-year look-back
+    # is longer than the data: never.
     months = {"month": 36, "snapshot": 36, "ytd": 36, "rolling_3m": 34, "rolling_12m": 25}
     months |= {"3yr": 1}
     expected = {
@@ -223,9 +226,12 @@ def test_every_month_of_the_spine_has_every_kpi_its_extracts_support(hand_fixtur
         assert found[key] == months[key[1]], key
     assert found[("kpi_02", "month")] == 24
     assert found[("kpi_02", "rolling_12m")] == 13
-    absent = {"kpi_11", "kpi_12", "kpi_12_sw", "kpi_12_tm", "kpi_14", "kpi_15", "cbp_fte"}
+    assert found[("kpi_11", "cohort")] == 7
+    for workforce in ("kpi_12", "kpi_12_sw", "kpi_12_tm", "kpi_14"):
+        assert found[(workforce, "snapshot")] == 3
+    assert found[("kpi_15", "month")] == 3
     assert {k for k, _ in expected} | {"kpi_02", "kpi_06"} <= {k for k, _ in found}
-    assert not absent & {k for k, _ in found}
+    assert "cbp_fte" not in {k for k, _ in found}
 
 
 def test_exclusions_are_listed_with_reasons(hand_fixture_warehouse):
@@ -243,6 +249,10 @@ def test_exclusions_are_listed_with_reasons(hand_fixture_warehouse):
             MAR,
             "no clock start: no linked S47 enquiry, and no linked referral with a date",
         ),
+        # Y6's sentence 602 is dated 10/05/2017 for an offence of 15/05/2017: both in May 2017.
+        ("kpi_11", "602", "2017-05-31", "offence dated after its outcome"),
+        # Allocation I8 runs from 15/03/2018 to 10/03/2018: March 2018.
+        ("kpi_14", "I8", MAR, "allocation ends before it starts"),
     ]
 
 
@@ -264,7 +274,7 @@ def test_ingest_accounts_for_every_contact_row(hand_fixture_warehouse):
 
 
 def test_missing_extracts_load_as_empty(hand_fixture_warehouse):
-    # The hand fixture has no ssd_disability.csv (nor workforce or youth justice extracts).
+    # The hand fixture has no ssd_disability.csv.
     rows = query(
         hand_fixture_warehouse,
         "select status, rows_read from audit.ingest_log where extract = 'ssd_disability'",
@@ -275,25 +285,52 @@ def test_missing_extracts_load_as_empty(hand_fixture_warehouse):
 
 def test_every_catalogue_kpi_is_published_or_says_why(hand_fixture_warehouse):
     # Every id of the catalogue has a row in marts.kpi_coverage: published months, or the
-    # reason there are none. Here: no youth justice, workforce or supervision extract is in the
-    # fixture (its allocations, ssd_involvements.csv, came with the team breakdowns, so kpi_14
-    # lacks only its workforce snapshots).
+    # reason there are none. Here only cbp_fte has none: its 8-year look-back is longer than
+    # the 3 years the fixture covers (tests/test_end_to_end_workforce_yj.py).
     rows = query(
         hand_fixture_warehouse,
         "select kpi_id, months_published, reason_not_published from marts.kpi_coverage "
         "where months_published = 0 order by report_order",
     )
     assert rows == [
-        ("kpi_11", 0, "no youth justice outcomes loaded"),
-        ("kpi_12", 0, "no workforce snapshots loaded"),
-        ("kpi_12_sw", 0, "no workforce snapshots loaded"),
-        ("kpi_12_tm", 0, "no workforce snapshots loaded"),
-        ("kpi_14", 0, "no workforce snapshots loaded"),
-        ("kpi_15", 0, "no supervisions loaded; no workforce snapshots loaded"),
-        ("cbp_fte", 0, "no youth justice outcomes loaded"),
+        (
+            "cbp_fte",
+            0,
+            "no complete rolling_12m window with its 96-month look-back: its sources cover "
+            "2015-04 to 2018-03",
+        ),
     ]
     assert query(
         hand_fixture_warehouse,
         "select count(*) from reference.kpi_catalogue "
         "where kpi_id not in (select kpi_id from marts.kpi_coverage)",
     ) == [(0,)]
+
+
+def test_every_asset_check_of_the_build_ran_and_passed(hand_fixture_build):
+    # Every check the build job defines was evaluated once and passed: rows_accounted_for on
+    # every extract's ingest asset (loaded + rejected + blank = read, and raw and audit hold
+    # exactly that), and every dbt data test, which dagster-dbt turns into an asset check.
+    import json
+
+    import dagster as dg
+
+    from orchestration.assets.dbt import dbt_project
+    from orchestration.definitions import BUILD_JOB_NAME, defs
+    from orchestration.extracts import EXTRACTS
+
+    result, _ = hand_fixture_build
+    defined = defs.resolve_job_def(BUILD_JOB_NAME).asset_layer.asset_graph.asset_check_keys
+    evaluations = result.get_asset_check_evaluations()
+    evaluated = [e.asset_check_key for e in evaluations]
+    assert len(evaluated) == len(set(evaluated))
+    assert set(evaluated) == set(defined)
+    failed = sorted(e.asset_check_key.to_user_string() for e in evaluations if not e.passed)
+    assert failed == []
+    # The set above is not empty by accident: one rows_accounted_for per extract ...
+    ingest = {k.asset_key for k in evaluated if k.name == "rows_accounted_for"}
+    assert ingest == {dg.AssetKey(["raw", e.name]) for e in EXTRACTS}
+    # ... and one check per dbt data test of the project.
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    tests = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "test"}
+    assert {k.name for k in evaluated if k.name != "rows_accounted_for"} == tests

@@ -22,6 +22,9 @@ import pytest
 
 from orchestration.publish import table_checksum
 
+# Two builds of generated demo data, one killed part-way: minutes.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 MARTS = ("marts.kpi_values", "marts.kpi_scorecard")
 # An analyst's session: open read-only, print the build id, wait, print it again.

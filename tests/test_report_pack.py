@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import re
 import struct
 import tempfile
@@ -88,16 +89,17 @@ def _job():
 
 
 def _env(work: Path, source: Path, **extra: str):
-    return _environment(
-        CSC_SOURCE_DIR=str(source),
-        CSC_WAREHOUSE=str(work / "warehouse.duckdb"),
-        CSC_EXPORT_DIR=str(work / "exports"),
-        CSC_ANALYST_DB=str(work / "analyst.duckdb"),
-        CSC_RESTRICTED_DIR=str(work / "restricted"),
-        CSC_REPORT_MONTH="",
-        CSC_COMMENTARY_DIR="",
-        **extra,
-    )
+    """The settings of the pack's build; `extra` adds to them or overrides them."""
+    settings = {
+        "CSC_SOURCE_DIR": str(source),
+        "CSC_WAREHOUSE": str(work / "warehouse.duckdb"),
+        "CSC_EXPORT_DIR": str(work / "exports"),
+        "CSC_ANALYST_DB": str(work / "analyst.duckdb"),
+        "CSC_RESTRICTED_DIR": str(work / "restricted"),
+        "CSC_REPORT_MONTH": "",
+        "CSC_COMMENTARY_DIR": "",
+    }
+    return _environment(**(settings | extra))
 
 
 @pytest.fixture(scope="session")
@@ -266,14 +268,29 @@ def source_identifiers(source: Path) -> set[str]:
     return ids
 
 
+def _under_ci() -> bool:
+    """CI runners set CI=true; there the browser checks must run."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
 def _chromium_or_skip() -> str:
+    """Chromium for the browser checks. On a developer machine without it they skip, saying so;
+    under CI=true a missing browser fails them: CI must not go green with no browser check."""
     chromium = find_chromium()
-    if not chromium:
-        pytest.skip(
-            "Chromium is not installed and could not be installed (make test tries apt-get "
-            "install chromium): the HTML checks in a browser did not run"
+    if chromium:
+        return chromium
+    if _under_ci():
+        pytest.fail(
+            "Chromium is not installed (CI=true): the report pack's HTML, screenshot and PDF "
+            "checks need it. Install Debian's chromium (make test tries apt-get install "
+            "chromium) or point CSC_CHROMIUM at a Chromium or Chrome.",
+            pytrace=False,
         )
-    return chromium
+    pytest.skip(
+        "Chromium is not installed and could not be installed (make test tries apt-get "
+        "install chromium): the HTML checks in a browser did not run (under CI=true this "
+        "is a failure)"
+    )
 
 
 def _chromium(chromium: str, args: list[str], url: str):
@@ -700,21 +717,24 @@ def test_pdf_has_one_a4_page_per_section(pack):
 # --- partitions: any past month, a month outside the data --------------------------------------
 
 
-def test_a_past_month_is_built_from_its_partition(pack):
+def test_a_past_month_is_built_from_its_partition(pack, tmp_path):
     import dagster as dg
 
     from orchestration.assets.report_pack import kpi_pack
     from orchestration.warehouse import WarehouseResource
 
-    with _env(pack.work, pack.source):
+    # Its own export folder: the session's pack folder holds December's pack only, whatever
+    # order the tests run in (test_build_everything_writes_the_pack_... checks that).
+    exports = tmp_path / "exports"
+    with _env(pack.work, pack.source, CSC_EXPORT_DIR=str(exports)):
         result = dg.materialize(
             [kpi_pack], partition_key="2018-06", resources={"warehouse": WarehouseResource()}
         )
         assert result.success
-        manifest = json.loads((pack.work / "exports" / "2018-06" / "manifest.json").read_text())
+        manifest = json.loads((exports / "2018-06" / "manifest.json").read_text())
         assert manifest["month"] == "2018-06"
         # No commentary file for June: every page shows the placeholder.
-        html = (pack.work / "exports" / "2018-06" / "kpi_pack.html").read_text()
+        html = (exports / "2018-06" / "kpi_pack.html").read_text()
         assert html.count('class="commentary-missing"') == len(EXPECTED_PAGES) - 1
         # A month before the first any KPI is published for (the demo's youth justice history
         # makes kpi_11's cohorts the first, in 2011) fails, naming the months there are.
@@ -771,6 +791,69 @@ def test_commentary_with_a_record_identifier_is_refused(tmp_path):
     with pytest.raises(ReportPackError, match=r"line 3: the commentary for kpi_02 contains 004521"):
         check_no_identifiers(commentary, lambda found: found & {"004521"})
     check_no_identifiers(commentary, lambda found: found & {"999999"})
+
+
+def test_a_real_identifier_in_the_commentary_stops_the_pack(hand_fixture_warehouse, tmp_path):
+    # The guard above with the real look-up, not a stub: the kpi_pack asset for March 2018 on a
+    # copy of the hand fixture's warehouse, its commentary naming SW100003, the social worker
+    # registration number of W3 in tests/fixtures/hand_small/ssd_professionals.csv (the guard
+    # looks at tokens of 5 characters or more with a digit, and the fixture's person and record
+    # ids are shorter). The pack stops before writing anything, naming the file, line and page
+    # (and the identifier, so that its author can find it: the message goes to the run's log,
+    # never into a published file).
+    import shutil
+
+    import dagster as dg
+
+    from orchestration.assets.report_pack import kpi_pack
+    from orchestration.warehouse import WarehouseResource
+    from tests.conftest import FIXTURES
+
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copy(hand_fixture_warehouse, work / "warehouse.duckdb")
+    folder = tmp_path / "commentary"
+    folder.mkdir()
+    path = folder / "2018-03.yaml"
+    path.write_text(
+        "kpi_08: |\n  Reviews on time fell in March.\n\nkpi_14: |\n  Cases moved from SW100003.\n"
+    )
+    settings = {
+        "CSC_SOURCE_DIR": str(FIXTURES / "hand_small"),
+        "CSC_WAREHOUSE": str(work / "warehouse.duckdb"),
+        "CSC_EXPORT_DIR": str(work / "exports"),
+        "CSC_ANALYST_DB": str(work / "analyst.duckdb"),
+        "CSC_RESTRICTED_DIR": str(work / "restricted"),
+        "CSC_REPORT_MONTH": "",
+        "CSC_COMMENTARY_DIR": str(folder),
+        # No PDF: the guard runs before any file is written, and the browser is tested above.
+        "CSC_CHROMIUM": str(tmp_path / "no-chromium"),
+    }
+
+    def materialize():
+        return dg.materialize(
+            [kpi_pack],
+            partition_key="2018-03",
+            resources={"warehouse": WarehouseResource()},
+            raise_on_error=False,
+        )
+
+    with _environment(**settings):
+        stopped = materialize()
+        assert not stopped.success
+        (message,) = failures(stopped)
+        assert message.startswith("exports__kpi_pack: ")
+        assert (
+            f"{path}, line 4: the commentary for kpi_14 contains SW100003, an identifier from "
+            "the source extracts; published files must not identify a child or a record"
+        ) in message
+        assert not (work / "exports").exists() or not any((work / "exports").iterdir())
+        # The same commentary without the identifier publishes: it was SW100003 that stopped it.
+        path.write_text(path.read_text().replace("SW100003", "a team manager"))
+        published = materialize()
+    assert published.success, failures(published)
+    html = (work / "exports" / "2018-03" / "kpi_pack.html").read_text()
+    assert "Cases moved from a team manager." in html
 
 
 def test_repository_sample_commentary_is_valid():

@@ -29,8 +29,10 @@ calendar as (
 
 ),
 
-held as (
+reviews_held as (
 
+    -- A review of a period of care not in the extract, or held before its period began, is
+    -- kept with the reason and left out of kpi_08 (audit.kpi_exclusions).
     select
         reviews.review_id,
         reviews.period_of_care_id,
@@ -38,15 +40,36 @@ held as (
         periods.started_on as period_started_on,
         reviews.held_on,
         reviews.recorded_due_on,
-        row_number() over (
-            partition by reviews.period_of_care_id order by reviews.held_on, reviews.review_id
-        ) as review_number,
-        lag(reviews.held_on) over (
-            partition by reviews.period_of_care_id order by reviews.held_on, reviews.review_id
-        ) as previous_review_on
+        case
+            when periods.started_on is null then 'review of an unknown period of care'
+            when reviews.held_on < periods.started_on
+                then 'review held before its period of care began'
+        end as exclusion_reason
     from reviews
     left join periods on reviews.period_of_care_id = periods.period_of_care_id
     where reviews.held_on is not null and not coalesce(reviews.is_cancelled, false)
+
+),
+
+held as (
+
+    -- The regulation 33 sequence runs over the period's reviews that can belong to it: an
+    -- excluded review is neither numbered nor anyone's previous review, so an impossible date
+    -- cannot make the real first review a "second" one due 3 months after it.
+    select
+        reviews_held.*,
+        case
+            when reviews_held.exclusion_reason is null then row_number() over period_reviews
+        end as review_number,
+        case
+            when reviews_held.exclusion_reason is null
+                then lag(reviews_held.held_on) over period_reviews
+        end as previous_review_on
+    from reviews_held
+    window period_reviews as (
+        partition by reviews_held.period_of_care_id, reviews_held.exclusion_reason is null
+        order by reviews_held.held_on, reviews_held.review_id
+    )
 
 ),
 
@@ -95,11 +118,7 @@ final as (
         end as date) as due_on,
         held.recorded_due_on,
         short_breaks.review_id is not null as is_short_break,
-        case
-            when held.period_started_on is null then 'review of an unknown period of care'
-            when held.held_on < held.period_started_on
-                then 'review held before its period of care began'
-        end as exclusion_reason
+        held.exclusion_reason
     from held
     left join first_due on held.review_id = first_due.review_id
     left join short_breaks on held.review_id = short_breaks.review_id

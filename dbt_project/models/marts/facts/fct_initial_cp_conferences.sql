@@ -74,7 +74,12 @@ clocked as (
             when not is_transfer_in_flag and s47_enquiry_id is not null and not is_s47_found
                 then 'linked S47 enquiry not in the loaded extract (absent, or rejected at '
                 || 'ingest: see audit.rejected_rows)'
-            when (is_transfer_in_flag or s47_enquiry_id is null) and referral_on is null
+            -- A transfer-in is clocked from its referral whatever its S47 link: the reason says
+            -- so rather than "no linked S47 enquiry" when it has one.
+            when is_transfer_in_flag and referral_on is null
+                then 'no clock start: a transfer-in conference is clocked from its referral, '
+                || 'and it has no linked referral with a date'
+            when s47_enquiry_id is null and referral_on is null
                 then 'no clock start: no linked S47 enquiry, and no linked referral with a date'
         end as clock_exclusion_reason
     from linked
