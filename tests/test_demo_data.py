@@ -113,7 +113,7 @@ def test_every_person_in_any_extract_is_in_ssd_person(data):
         for c in e.columns
         if c.name.endswith("person_id") and e.name != "ssd_person"
     ]
-    assert len(person_columns) == 13
+    assert len(person_columns) == 14
     for name, column in person_columns:
         assert set(data[name][column]) <= people, (name, column)
     dob = data["ssd_person"].set_index("pers_person_id")["pers_dob"]

@@ -22,6 +22,7 @@ from . import (
     allocations,
     care_leavers,
     child_protection,
+    disability,
     faults,
     front_door,
     journeys,
@@ -33,6 +34,7 @@ from . import (
     youth_justice,
 )
 from .calendar import Window
+from .draws import Draws
 from .people import People
 
 FAULTS_FILE = "_faults.json"
@@ -168,6 +170,9 @@ def build_frames(
     for name, column in PERSON_COLUMNS.items():
         frames[name][column] = person_id[frames[name][column].to_numpy(dtype=np.int64)]
     frames["ssd_person"] = persons
+    frames["ssd_disability"] = disability.build(
+        j, Draws(seed, people.count, "disability"), used_people, person_id
+    )
 
     used_workers = np.zeros(len(staff), dtype=bool)
     for name in WORKER_TABLES:
