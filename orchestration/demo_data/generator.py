@@ -124,7 +124,9 @@ def build_frames(
     )
     care = looked_after.build(seed, win, plist, written)
     step("periods of care")
-    held = reviews.build(seed, win, care.periods)
+    held = reviews.build(
+        seed, win, care.periods, j.locality[[plist[k].journey for k in care.periods["period"]]]
+    )
     perm = permanence.build(seed, win, j, plist, care)
     step("reviews and permanence")
     staff = workforce.workers(seed, win, scale, allocations.allocation_floor(win))
