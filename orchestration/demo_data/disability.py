@@ -3,8 +3,8 @@
 A child's disability is recorded when children's social care has assessed them: most children
 with a referral have a record (a code, or NONE for no disability), children only ever the subject
 of a contact or known only to youth justice mostly have none (the breakdown's "unknown"). Children
-on the disabled children's path always have at least one code. The shares give about one child in
-eight of those referred a disability, near the CIN census's share of children in need; codes
+on the disabled children's path always have at least one code. The shares give about one child
+in seven of the children in need at a month end a disability, near the CIN census's 13%; codes
 follow the census's mix (learning disability, autism, behaviour and communication most common),
 with one to three codes per disabled child.
 
@@ -21,7 +21,7 @@ from .draws import Draws, categorical
 from .journeys import CIN_LONG, Journeys
 
 # Recording outcome: (no record, NONE recorded, a disability recorded).
-RECORDED_REFERRED = [0.12, 0.78, 0.10]
+RECORDED_REFERRED = [0.12, 0.83, 0.05]
 RECORDED_OTHER = [0.75, 0.22, 0.03]
 CODES = ["LD", "AUT", "BEH", "COMM", "CON", "MOB", "DDA", "HAND", "PC", "INC", "HEAR", "VIS"]
 CODE_SHARE = [0.22, 0.18, 0.15, 0.12, 0.07, 0.06, 0.05, 0.04, 0.04, 0.03, 0.02, 0.02]
