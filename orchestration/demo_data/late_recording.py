@@ -100,7 +100,7 @@ WORKER_COLUMNS = {
 
 
 def _day(values) -> np.ndarray:
-    """Day numbers (int64) of a date or datetime column; NaT stays NaT-valued (checked apart)."""
+    """Day numbers (int64) of a date or datetime column with no blanks."""
     return pd.to_datetime(pd.Series(values)).to_numpy().astype("M8[D]").astype(np.int64)
 
 
@@ -167,7 +167,7 @@ def as_it_stood(
 
     def event(people, dates) -> None:
         dates = pd.to_datetime(pd.Series(dates)).reset_index(drop=True)
-        filled = dates.notna().to_numpy()
+        filled = dates.notna().to_numpy() & pd.notna(np.asarray(people, dtype=object))
         who.append(np.asarray(people, dtype=object)[filled])
         day.append(dates[filled].to_numpy().astype("M8[D]").astype(np.int64))
 
@@ -187,7 +187,7 @@ def as_it_stood(
     def on_system(people, dates) -> np.ndarray:
         """True where the date is filled and was keyed by the as-at date."""
         dates = pd.to_datetime(pd.Series(dates)).reset_index(drop=True)
-        filled = dates.notna().to_numpy()
+        filled = dates.notna().to_numpy() & pd.notna(np.asarray(people, dtype=object))
         out = np.zeros(len(dates), dtype=bool)
         if filled.any():
             days = dates[filled].to_numpy().astype("M8[D]").astype(np.int64)
