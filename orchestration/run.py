@@ -13,13 +13,24 @@ from orchestration.settings import SettingError, Settings
 
 
 def _ensure_demo_extracts(settings: Settings) -> None:
-    if any(settings.source_dir.glob("*.csv")):
-        print(f"Using demo extracts in {settings.source_dir}")
-        return
-    from orchestration.demo_data.generator import generate
+    """Generate the demo extracts when there are none, or when CSC_DATA_AS_AT asks for another
+    date than the one they stand on: the demo of late recording and revisions is a run as at one
+    month end, then a run as at the next (README, "Revisions on the demo")."""
+    from orchestration.demo_data.generator import AS_AT_FILE, ArgumentError, generate
 
-    print(f"Generating demo extracts in {settings.source_dir} (synthetic data) ...")
-    generate(settings.source_dir)
+    marker = settings.source_dir / AS_AT_FILE
+    current = marker.read_text("utf-8").strip() if marker.exists() else None
+    wanted = settings.data_as_at
+    if any(settings.source_dir.glob("*.csv")) and wanted in (None, current):
+        as_at = f" as at {current}" if current else ""
+        print(f"Using demo extracts in {settings.source_dir}{as_at}")
+        return
+    as_at = f" as at {wanted}" if wanted else ""
+    print(f"Generating demo extracts in {settings.source_dir}{as_at} (synthetic data) ...")
+    try:
+        generate(settings.source_dir, as_at=wanted)
+    except ArgumentError as exc:
+        raise SettingError(f"CSC_DATA_AS_AT for the demo: {exc}") from None
 
 
 def _summary(settings: Settings) -> None:

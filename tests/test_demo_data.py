@@ -480,3 +480,59 @@ def test_window_and_month_arithmetic():
     start = np.array(["2018-03-29", "2018-03-29"], dtype="M8[D]")
     end = np.array(["2018-04-03", "2018-03-29"], dtype="M8[D]")
     assert win.working_days_between(start, end).tolist() == [1, 0]
+
+
+def test_cases_are_with_the_teams_of_the_childs_locality(data):
+    from orchestration.demo_data.teams import CASE_TEAMS, LOCALITIES
+
+    referrals = data["ssd_cin_episodes"]
+    assert set(referrals["cine_referral_team"]) == {"MASH", "Emergency Duty Team"}
+    # Every post is in a case-holding team, and every such team has workers.
+    snapshots = data["ext_workforce_snapshots"]
+    assert set(snapshots["team"]) == set(CASE_TEAMS)
+    # An allocation's team is its worker's team.
+    team_of_worker = snapshots.drop_duplicates("prof_professional_id").set_index(
+        "prof_professional_id"
+    )["team"]
+    involvements = data["ssd_involvements"]
+    assert (
+        team_of_worker.reindex(involvements["invo_professional_id"]).to_numpy()
+        == involvements["invo_professional_team"].to_numpy()
+    ).all()
+    # A child lives in one locality: their first assessments are with that locality's
+    # assessment team, and their allocations (other than Disabled Children's, or a worker
+    # borrowed when a small team has nobody in post) with that locality's teams.
+    assessments = data["ssd_cin_assessments"]
+    first = assessments[assessments["cina_assessment_team"].str.startswith("Assessment ")]
+    assert len(first) > 0.9 * len(assessments)
+    locality = first.groupby("cina_person_id")["cina_assessment_team"].agg(
+        lambda teams: {team.split()[-1] for team in teams}
+    )
+    assert (locality.map(len) == 1).all()
+    home = locality.map(lambda places: next(iter(places)))
+    assert set(home) == set(LOCALITIES)
+    placed = involvements[involvements["invo_person_id"].isin(home.index)]
+    placed = placed[placed["invo_professional_team"] != "Disabled Children"]
+    same_place = (
+        placed["invo_professional_team"].str.split().str[-1]
+        == home.reindex(placed["invo_person_id"]).to_numpy()
+    )
+    assert same_place.mean() > 0.9
+    # Looked-after children's allocations include the children in care teams.
+    assert involvements["invo_professional_team"].str.startswith("Children in Care").any()
+
+
+def test_disability_is_recorded_for_most_referred_children(data):
+    disability = data["ssd_disability"]
+    assert set(disability["disa_person_id"]) <= set(data["ssd_person"]["pers_person_id"])
+    codes = disability.groupby("disa_person_id")["disa_disability_code"].agg(set)
+    # NONE is never beside a disability code.
+    assert not codes.map(lambda c: "NONE" in c and len(c) > 1).any()
+    disabled = codes.index[codes.map(lambda c: "NONE" not in c)]
+    assert codes.map(len).max() <= 3 and (codes.map(len) > 1).any()
+    referred = pd.Index(data["ssd_cin_episodes"]["cine_person_id"].unique())
+    # disability.RECORDED_REFERRED: 12% of referred children have no record, 5% a disability
+    # (more with the disabled children's path, where every child has one).
+    recorded = referred.isin(codes.index).mean()
+    assert 0.8 < recorded < 0.95
+    assert 0.04 < referred.isin(disabled).mean() < 0.12

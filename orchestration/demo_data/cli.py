@@ -30,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="RATE",
         help=f"inject faults into about RATE of each extract's rows, listed in {FAULTS_FILE}",
     )
+    parser.add_argument(
+        "--as-at",
+        metavar="YYYY-MM-DD",
+        help="write the extracts as they stood on this date: records and end dates keyed "
+        "after it are absent (default: the end of the last month)",
+    )
     parser.add_argument("--format", choices=FORMATS, default="csv", dest="fmt")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     return parser
@@ -48,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             dirty=args.dirty,
             fmt=args.fmt,
             progress=not args.quiet,
+            as_at=args.as_at,
         )
     except ArgumentError as exc:
         print(f"csc-demo-data: {exc}", file=sys.stderr)

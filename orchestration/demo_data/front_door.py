@@ -31,6 +31,16 @@ from .journeys import (
 )
 from .people import People
 from .streams import pick, stream
+from .teams import (
+    ASSESSMENT,
+    CASE_TEAMS,
+    DISABLED,
+    EMERGENCY_DUTY,
+    MASH,
+    SAFEGUARDING,
+    front_door,
+    team_index,
+)
 
 CONTACTS_PER_MONTH = 2818  # the reference report's previous-12-months average
 CONTACT_SCHOOL_SHARE = 0.15
@@ -46,7 +56,6 @@ SOURCES = {
 SCHOOL_SOURCES = {"2A": 0.88, "2B": 0.12}
 NEEDS = ["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"]
 NEED_SHARE = [0.52, 0.03, 0.05, 0.13, 0.16, 0.04, 0.01, 0.04, 0.02]
-LOCALITIES = ["North", "South", "East", "West", "Central"]
 
 CONTACT_OUTCOMES = {
     "referral": '{"outcome": "referral", "decision": "progress to referral"}',
@@ -80,9 +89,6 @@ def referrals(seed: int, win: Window, j: Journeys) -> pd.DataFrame:
         need,
     )
     need = np.where((path == NFA) & (d["need_abuse"] < 0.5), None, need)
-    hour = (j.ref_dt[e] - j.ref_dt[e].astype("M8[D]")).astype(np.int64) / 3600
-    weekday = ((j.ref_dt[e].astype("M8[D]").astype(np.int64) + 3) % 7) < 5
-    office = weekday & (hour >= 8.5) & (hour < 17.5)
     frame = pd.DataFrame(
         {
             "cine_referral_id": ids.gapped(rng, "R", len(e), 104_512, 7, 0.05),
@@ -94,7 +100,7 @@ def referrals(seed: int, win: Window, j: Journeys) -> pd.DataFrame:
             "cine_cin_primary_need_code": need,
             "cine_close_date": close,
             "cine_close_reason": np.where(np.isnat(close), None, _close_reasons(t, path, d)),
-            "cine_referral_team": np.where(office, "MASH", "Emergency Duty Team"),
+            "cine_referral_team": np.where(front_door(j.ref_dt[e]), MASH, EMERGENCY_DUTY),
         }
     )
     frame["_journey"] = e
@@ -121,19 +127,23 @@ def _close_reasons(t, path, d: Draws) -> np.ndarray:
 
 
 def assessments(seed: int, win: Window, j: Journeys, refs: pd.DataFrame) -> pd.DataFrame:
-    """First assessments, plus a reassessment for some longer cases."""
+    """First assessments (by the assessment team of the child's locality), plus a reassessment
+    for some longer cases (by the team then holding the case: the locality's safeguarding team,
+    or Disabled Children)."""
     rng = stream(seed, "assessment-table")
     e = refs["_journey"].to_numpy()
     t = {k: v[e] for k, v in j.t.items()}
     d = j.draws.subset(e)
-    locality = np.array(LOCALITIES)[categorical(d["locality"], [0.2] * 5)]
+    locality = j.locality[e]
+    teams = np.array(CASE_TEAMS, dtype=object)
+    long_term = np.where(j.path[e] == CIN_LONG, DISABLED, SAFEGUARDING)
     first = pd.DataFrame(
         {
             "cina_person_id": j.child[e],
             "cina_referral_id": refs["cine_referral_id"].to_numpy(),
             "cina_assessment_start_date": t["assess_start"],
             "cina_assessment_auth_date": t["assess_auth"],
-            "cina_assessment_team": np.char.add("Assessment ", locality),
+            "cina_assessment_team": teams[team_index(ASSESSMENT, locality)],
         }
     )
     # Reassessment part-way through a long case (change of circumstances), same 45-day clock.
@@ -155,7 +165,7 @@ def assessments(seed: int, win: Window, j: Journeys, refs: pd.DataFrame) -> pd.D
             "cina_referral_id": refs["cine_referral_id"].to_numpy(),
             "cina_assessment_start_date": start2,
             "cina_assessment_auth_date": win.add_working_days(start2, length),
-            "cina_assessment_team": np.char.add("Children in Need ", locality),
+            "cina_assessment_team": teams[team_index(long_term, locality)],
         }
     )[again]
     frame = pd.concat([first, second], ignore_index=True)

@@ -4,6 +4,11 @@ Order of work: case journeys (referrals and everything they lead to), the front 
 child protection, periods of care (and care leavers, reviews, permanence), the workforce and
 allocations, youth justice, then the person register for everyone mentioned; finally each extract
 is turned into contract text, optionally made dirty, and written.
+
+Everything is simulated to the end of the last month, then cut to what had been keyed by the
+as-at date (late_recording.py): by default the end of the last month, when late-keyed events of
+the last weeks are still missing; an earlier date gives the extract as an earlier month's run
+would have seen it, with the same records and ids.
 """
 
 from __future__ import annotations
@@ -16,15 +21,17 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from orchestration.extracts import DISABILITY, EXTRACTS, EXTRACTS_BY_NAME
+from orchestration.extracts import EXTRACTS, EXTRACTS_BY_NAME
 
 from . import (
     allocations,
     care_leavers,
     child_protection,
+    disability,
     faults,
     front_door,
     journeys,
+    late_recording,
     looked_after,
     permanence,
     reviews,
@@ -33,10 +40,13 @@ from . import (
     youth_justice,
 )
 from .calendar import Window
+from .draws import Draws
 from .people import People
-from .streams import stream
 
 FAULTS_FILE = "_faults.json"
+# The date the extracts stood on, written beside them (`make run` regenerates the demo when
+# CSC_DATA_AS_AT asks for another date).
+AS_AT_FILE = "_as_at.txt"
 # Columns holding People handles (swapped for person ids) and worker indexes (for worker ids).
 PERSON_COLUMNS = {
     "ssd_contacts": "cont_person_id",
@@ -78,7 +88,7 @@ class ArgumentError(ValueError):
     """An argument of `generate` is out of range (the CLI reports it without a traceback)."""
 
 
-def _check(months: int, end: str, scale: float, dirty: float, fmt: str) -> None:
+def _check(months: int, end: str, scale: float, dirty: float, fmt: str, as_at=None) -> None:
     if not re.fullmatch(r"\d{4}-\d{2}", end) or not 1 <= int(end[5:]) <= 12:
         raise ArgumentError(f"end must be YYYY-MM, got {end!r}")
     if months < 1:
@@ -89,12 +99,36 @@ def _check(months: int, end: str, scale: float, dirty: float, fmt: str) -> None:
         raise ArgumentError("dirty must be a rate between 0 and 1")
     if fmt not in writer.FORMATS:
         raise ArgumentError(f"format must be one of {', '.join(writer.FORMATS)}")
+    if as_at is not None:
+        as_at_day(as_at, Window.ending(end, months))
+
+
+def as_at_day(as_at: str | None, win: Window) -> np.datetime64:
+    """The as-at date as a day: the end of the last month when not given; it must be a date
+    YYYY-MM-DD within the window's months."""
+    if as_at is None:
+        return win.end
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(as_at)):
+            raise ValueError
+        day = np.datetime64(str(as_at), "D")
+    except ValueError:
+        raise ArgumentError(f"as-at must be a date YYYY-MM-DD, got {as_at!r}") from None
+    if not win.start <= day <= win.end:
+        raise ArgumentError(f"as-at must be between {win.start} and {win.end}, got {as_at}")
+    return day
 
 
 def build_frames(
-    seed: int = 42, months: int = 60, end: str = "2018-12", scale: float = 1.0, bar=None
+    seed: int = 42,
+    months: int = 60,
+    end: str = "2018-12",
+    scale: float = 1.0,
+    bar=None,
+    as_at: str | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Every extract as a typed frame with the contract's columns (ids already final)."""
+    """Every extract as a typed frame with the contract's columns (ids already final), as it
+    stood on `as_at` (YYYY-MM-DD; default the end of the last month)."""
 
     def step(label: str) -> None:
         if bar is not None:
@@ -102,6 +136,7 @@ def build_frames(
             bar.update()
 
     win = Window.ending(end, months)
+    cutoff = as_at_day(as_at, win)
     people = People()
     j = journeys.build(seed, win, scale, people)
     step("case journeys")
@@ -123,7 +158,9 @@ def build_frames(
     )
     care = looked_after.build(seed, win, plist, written)
     step("periods of care")
-    held = reviews.build(seed, win, care.periods)
+    held = reviews.build(
+        seed, win, care.periods, j.locality[[plist[k].journey for k in care.periods["period"]]]
+    )
     perm = permanence.build(seed, win, j, plist, care)
     step("reviews and permanence")
     staff = workforce.workers(seed, win, scale, allocations.allocation_floor(win))
@@ -165,10 +202,13 @@ def build_frames(
     used_people = np.zeros(people.count, dtype=bool)
     for name, column in PERSON_COLUMNS.items():
         used_people[frames[name][column].to_numpy(dtype=np.int64)] = True
-    persons, person_id = people.table(seed, used_people, win.end)
+    persons, person_id = people.table(seed, used_people, cutoff)
     for name, column in PERSON_COLUMNS.items():
         frames[name][column] = person_id[frames[name][column].to_numpy(dtype=np.int64)]
     frames["ssd_person"] = persons
+    frames["ssd_disability"] = disability.build(
+        j, Draws(seed, people.count, "disability"), used_people, person_id
+    )
 
     used_workers = np.zeros(len(staff), dtype=bool)
     for name in WORKER_TABLES:
@@ -179,23 +219,9 @@ def build_frames(
             "prof_professional_id" if name != "ssd_involvements" else "invo_professional_id"
         ] = prof_id[frames[name]["_worker"].to_numpy()]
     frames["ssd_professionals"] = profs
+    frames = late_recording.as_it_stood(frames, seed, cutoff, PERSON_COLUMNS)
     step("people and workers")
-    frames["ssd_disability"] = _disabilities(seed, persons["pers_person_id"])
     return {e.name: frames[e.name][list(e.column_names)] for e in EXTRACTS}
-
-
-def _disabilities(seed: int, person_ids: pd.Series) -> pd.DataFrame:
-    """The contract's disability extract (issue 13), a plain stand-in until the demo models it:
-    a child in ten has a recorded disability (one code), half are recorded as having none
-    (NONE) and the rest have no record, so the breakdown has its unknown member too."""
-    rng = stream(seed, "disability")
-    draw = rng.random(len(person_ids))
-    codes = rng.choice(np.asarray(DISABILITY[1:]), size=len(person_ids))
-    code = np.where(draw < 0.1, codes, "NONE")
-    keep = draw < 0.6
-    return pd.DataFrame(
-        {"disa_person_id": person_ids.to_numpy()[keep], "disa_disability_code": code[keep]}
-    )
 
 
 def generate(
@@ -207,19 +233,22 @@ def generate(
     dirty: float = 0.0,
     fmt: str = "csv",
     progress: bool = True,
+    as_at: str | None = None,
 ) -> dict[str, int]:
     """Write one file per contract extract to `out_dir`; returns rows written per extract.
 
     Deterministic: the same arguments give byte-identical files. With `dirty` > 0, faults are
-    injected into about that share of each extract's rows and listed in `_faults.json`.
+    injected into about that share of each extract's rows and listed in `_faults.json`. The
+    extracts are as they stood on `as_at` (YYYY-MM-DD; default the end of the last month),
+    written to `_as_at.txt`.
     """
-    _check(months, end, scale, dirty, fmt)
+    _check(months, end, scale, dirty, fmt, as_at)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tqdm(
         total=8 + len(EXTRACTS), desc="demo extracts", unit="step", disable=not progress
     ) as bar:
-        frames = build_frames(seed, months, end, scale, bar)
+        frames = build_frames(seed, months, end, scale, bar, as_at)
         rows: dict[str, int] = {}
         injected: list[dict] = []
         for name, frame in frames.items():
@@ -232,6 +261,7 @@ def generate(
             rows[name] = len(text)
             bar.set_postfix_str(name)
             bar.update()
+    (out / AS_AT_FILE).write_text(f"{as_at_day(as_at, Window.ending(end, months))}\n", "utf-8")
     faults_path = out / FAULTS_FILE
     if dirty > 0:
         summary = {

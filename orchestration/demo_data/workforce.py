@@ -4,8 +4,9 @@ Posts (slots) are filled by a succession of workers with a vacancy gap between t
 workers stay months, permanent staff years. The agency share of each role's hires is solved so
 the agency share of FTE lands on the reference report's (~13% overall: social workers ~14%,
 team managers ~8%). Each worker is one employment spell, so a month-end snapshot is simply the
-workers whose spell covers that day. Qualified workers are supervised in most months (~88%;
-~82% in December).
+workers whose spell covers that day. Each post belongs to one of the case-holding teams
+(teams.py), in proportion to the cases the team holds. Qualified workers are supervised in most
+months (~88%; ~82% in December).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pandas as pd
 from . import ids
 from .calendar import DAY, Window, add_months
 from .streams import pick, stream
+from .teams import CASE_TEAMS, team_shares
 
 # role: (posts at scale 1, agency share of FTE, qualified)
 ROLES = {
@@ -38,17 +40,6 @@ P_SUPERVISED = {
     "other": 0.6,
 }
 DECEMBER_SUPERVISION_FACTOR = 0.93
-TEAMS = {
-    "social_worker": [
-        f"{kind} {area}"
-        for kind in ("Assessment", "Children in Need", "Child Protection", "Children in Care")
-        for area in ("North", "South", "East", "West", "Central")
-    ]
-    + ["Disabled Children", "Leaving Care", "Court and Permanence"],
-    "other": [f"Family Support {area}" for area in ("North", "South", "East", "West", "Central")],
-}
-TEAMS["senior_practitioner"] = TEAMS["social_worker"]
-TEAMS["team_manager"] = TEAMS["social_worker"]
 JOB_TITLES = {
     "social_worker": "Social Worker",
     "senior_practitioner": "Senior Practitioner",
@@ -80,6 +71,7 @@ def workers(seed: int, win: Window, scale: float, first_needed: np.datetime64) -
     when the share is low), so the agency share holds steady rather than drifting by chance.
     """
     rng = stream(seed, "workers")
+    teams = np.array(CASE_TEAMS, dtype=object)
     begin = int(add_months(np.array([first_needed]), -120)[0].astype(np.int64))
     last = int(win.end.astype(np.int64))
     rows = []
@@ -111,7 +103,7 @@ def workers(seed: int, win: Window, scale: float, first_needed: np.datetime64) -
             heapq.heappush(in_post, (leave, fte, agency))
             total_fte += fte
             agency_fte += fte if agency else 0.0
-            rows.append((day, role_number, slot, role, leave, agency, fte))
+            rows.append((day, role_number, slot, role, leave, agency, fte, slots))
             heapq.heappush(vacancies, (leave + 1 + int(rng.exponential(VACANCY_GAP_DAYS)), slot))
     rows.sort(key=lambda r: r[:3])
     role = np.array([r[3] for r in rows], dtype=object)
@@ -120,7 +112,7 @@ def workers(seed: int, win: Window, scale: float, first_needed: np.datetime64) -
     agency = np.array([r[5] for r in rows], dtype=bool)
     fte = np.array([r[6] for r in rows], dtype=float)
     n = len(rows)
-    team = np.array([str(rng.choice(TEAMS[r])) for r in role.tolist()], dtype=object)
+    team = teams[[_slot_team(r[2], r[7]) for r in rows]]
     absent = ~agency & (rng.random(n) < P_LONG_TERM_ABSENCE)
     span = (leave - hire).astype(np.int64)
     a_start = hire + (rng.random(n) * span).astype(np.int64).astype("m8[D]")
@@ -136,6 +128,14 @@ def workers(seed: int, win: Window, scale: float, first_needed: np.datetime64) -
         np.where(absent, a_start, nat),
         np.where(absent, np.minimum(a_end, leave), nat),
     )
+
+
+def _slot_team(slot: int, slots: int) -> int:
+    """The case-holding team a post belongs to: a role's posts are shared between the teams in
+    proportion to their share of the cases (teams.team_shares), in order, so every worker who
+    fills the post is in the same team."""
+    cumulative = np.cumsum(team_shares())
+    return int(np.searchsorted(cumulative, (slot + 0.5) / slots * cumulative[-1], "right"))
 
 
 def snapshots(win: Window, w: Workers) -> pd.DataFrame:
@@ -212,13 +212,15 @@ def professionals(seed: int, w: Workers, used: np.ndarray):
     return frame, prof_id
 
 
-def month_pools(win: Window, w: Workers, first: np.datetime64, roles) -> dict:
-    """Per month from `first`: indices of workers of `roles` in post the whole month, and their
-    cumulative FTE (cases are shared out in proportion to hours)."""
+def month_pools(win: Window, w: Workers, first: np.datetime64, roles, team=None) -> dict:
+    """Per month from `first`: indices of workers of `roles` (and of `team`, if given) in post
+    the whole month, and their cumulative FTE (cases are shared out in proportion to hours)."""
     pools: dict[np.datetime64, tuple[np.ndarray, np.ndarray]] = {}
     month = first.astype("M8[M]")
     last = win.end.astype("M8[M]")
     eligible = np.isin(w.role, roles)
+    if team is not None:
+        eligible &= w.team == team
     while month <= last:
         start = month.astype("M8[D]")
         end = (month + 1).astype("M8[D]") - DAY
