@@ -2,8 +2,9 @@
 
 This module is the single place the ingest, the pandera schemas (generated from it:
 ingest/schemas.py), the demo-data generator and the dbt sources agree on column names, kinds,
-required columns, code lists, ranges and date rules. It mirrors the project's source contract (the Standard
-Safeguarding Dataset layout plus the `ext_` extensions); the README describes it for users.
+required columns, code lists, ranges and date rules. It mirrors the project's source contract
+(the Standard Safeguarding Dataset layout plus the `ext_` extensions); the README describes it for
+users.
 """
 
 from __future__ import annotations

@@ -51,6 +51,37 @@ def dbt_resource() -> DbtCliResource:
     )
 
 
+STEP = "dbt"
+
+
+def dbt_threads() -> int:
+    """dbt's threads: one per core (CSC_DBT_THREADS to choose). They share dbt's one DuckDB
+    process, so this overlaps dbt's own work between queries; DuckDB itself already uses every
+    core within a query."""
+    text = (os.environ.get("CSC_DBT_THREADS") or "").strip()
+    return max(1, int(text)) if text.isdigit() else max(1, os.cpu_count() or 1)
+
+
+def _selection(last: dict | None, inputs: dict, may_skip: bool) -> list[str] | None:
+    """What dbt must rebuild: None for nothing, [] for everything, else `--select` arguments:
+    the models that depend on the extracts loaded since the last successful dbt build, when
+    nothing else (code, settings, benchmarks) changed and the previous run finished."""
+    if not may_skip or last is None:
+        return []
+    before = last["metadata"]
+    if {k: v for k, v in before.items() if k != "loads"} != {
+        k: v for k, v in inputs.items() if k != "loads"
+    }:
+        return []
+    changed = sorted(
+        e for e in set(inputs["loads"]) | set(before["loads"])
+        if inputs["loads"].get(e) != before["loads"].get(e)
+    )  # fmt: skip
+    if not changed:
+        return None
+    return ["--select", " ".join(f"source:csc.{e}+" for e in changed)]
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -62,22 +93,67 @@ def warehouse_dbt_models(
     # dbt runs as a subprocess: the LA code and the coverage dates go in as --vars; the
     # warehouse path (profiles.yml) is read from the environment, set from the settings the
     # other steps use, absolute.
+    from orchestration import build_state
+
     settings = load_settings()
     os.environ["CSC_WAREHOUSE"] = str(settings.warehouse)
+    with warehouse.connect() as con:
+        benchmarks = build_state.last_success(con, "raw/dfe_cin_benchmarks")
+        inputs = {
+            "code": build_state.code_version(),
+            "vars": settings.dbt_vars(),
+            "benchmarks": benchmarks["fingerprint"] if benchmarks else None,
+            "loads": build_state.loads_fingerprint(con),
+        }
+        last = build_state.last_success(con, STEP)
+        selection = _selection(last, inputs, warehouse.may_skip_unchanged)
+        if selection is not None:
+            build_state.forget(con, STEP)  # a dbt build killed part way is no success
+    outputs = [
+        n for n in context.selected_output_names if n in context.assets_def.keys_by_output_name
+    ]
+    if selection is None:
+        context.log.info(f"no input changed since dbt build {last['run_id']}: dbt not run")
+        for name in outputs:
+            yield dg.Output(None, output_name=name, metadata={"unchanged_since": last["run_id"]})
+        return
+    if selection:
+        context.log.info(f"dbt build {' '.join(selection)}: the rest is unchanged")
     # One target folder, replaced by each build, rather than a new one per run piling up.
     invocation = dbt.cli(
-        ["build", "--vars", json.dumps(settings.dbt_vars())],
+        ["build", "--threads", str(dbt_threads()), "--vars", json.dumps(settings.dbt_vars()),
+         *selection],
         context=context,
-        target_path=DBT_PROJECT_DIR / "target" / "build",
-    )
-    yield from invocation.stream()
+        target_path=dbt_target_dir(),
+    )  # fmt: skip
+    built = set()
+    for event in invocation.stream():
+        if isinstance(event, dg.Output):
+            built.add(event.output_name)
+        yield event
+    for name in outputs:
+        if name not in built:
+            yield dg.Output(None, output_name=name, metadata={"unchanged_since": last["run_id"]})
     # Reached only when every test of severity error passed (stream() raises otherwise): keep
     # the test summary for the published build's meta.build_info.
     summary = dbt_test_summary(invocation.get_artifact("run_results.json"))
     with warehouse.connect() as con:
         con.execute("create schema if not exists audit")
+        if selection and summary:
+            summary["selection"] = {"select": selection[1]}
         con.execute(
             "create or replace table audit.dbt_build_summary as "
             "select ? as dagster_run_id, ? as summary_json",
             [context.run.run_id, json.dumps(summary)],
         )
+        build_state.record_success(con, STEP, build_state.fingerprint(STEP, inputs),
+                                   context.run.run_id, inputs)  # fmt: skip
+
+
+def dbt_target_dir():
+    """Where dbt writes its artifacts and log: CSC_DBT_TARGET_DIR, else dbt_project/target/build
+    (the benchmark keeps its own)."""
+    from pathlib import Path
+
+    value = os.environ.get("CSC_DBT_TARGET_DIR")
+    return Path(value) if value else DBT_PROJECT_DIR / "target" / "build"
