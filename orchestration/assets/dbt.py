@@ -109,9 +109,7 @@ def warehouse_dbt_models(
         selection = _selection(last, inputs, warehouse.may_skip_unchanged)
         if selection is not None:
             build_state.forget(con, STEP)  # a dbt build killed part way is no success
-    outputs = [
-        n for n in context.selected_output_names if n in context.assets_def.keys_by_output_name
-    ]
+    outputs = _in_dependency_order(context)
     if selection is None:
         context.log.info(f"no input changed since dbt build {last['run_id']}: dbt not run")
         for name in outputs:
@@ -148,6 +146,26 @@ def warehouse_dbt_models(
         )
         build_state.record_success(con, STEP, build_state.fingerprint(STEP, inputs),
                                    context.run.run_id, inputs)  # fmt: skip
+
+
+def _in_dependency_order(context) -> list[str]:
+    """The selected models' output names, each after those it depends on (Dagster requires a
+    multi-asset to yield them so)."""
+    by_key = {
+        key: name
+        for name, key in context.assets_def.keys_by_output_name.items()
+        if name in context.selected_output_names
+    }
+    deps = {key: set(context.assets_def.asset_deps.get(key, ())) & set(by_key) for key in by_key}
+    ordered, done = [], set()
+    while len(ordered) < len(by_key):
+        ready = sorted((k for k in by_key if k not in done and deps[k] <= done), key=str)
+        if not ready:  # a cycle cannot happen in dbt; keep the rest in name order
+            ready = sorted((k for k in by_key if k not in done), key=str)
+        for key in ready:
+            ordered.append(by_key[key])
+            done.add(key)
+    return ordered
 
 
 def dbt_target_dir():

@@ -82,13 +82,6 @@ def sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _invisible_names() -> str:
-    chars = [chr(c) for c in [*range(0x20), 0x7F]]
-    keys = ", ".join(f"chr({ord(c)})" for c in chars)
-    values = ", ".join(sql_string(describe_character(c)) for c in chars)
-    return f"map([{keys}], [{values}])"
-
-
 def prepared(column: x.Column, raw: str, alias: str) -> list[str]:
     """Select items computed once per cell, named `<alias>_<part>`: the trimmed text `_s`, whether
     the cell is ASCII `_a`, and for dates the two date patterns' groups. `raw` is the SQL of the
@@ -151,7 +144,7 @@ def _ascii_reason_and_value(column: x.Column, alias: str, code: str) -> tuple[st
         reason = (
             f"case when regexp_matches({s}, '{_INVISIBLE_ASCII}') then "
             f"'identifier contains the invisible character ' || "
-            f"{_invisible_names()}[regexp_extract({s}, '{_INVISIBLE_ASCII}')] end"
+            f"csc_describe_character(regexp_extract({s}, '{_INVISIBLE_ASCII}')) end"
         )
         return reason, f"regexp_replace({s}, '^([0-9]+)\\.0+$', '\\1')"
     if kind == x.TEXT:
@@ -247,10 +240,11 @@ def register_cell_parser(con: duckdb.DuckDBPyConnection) -> None:
             return {"value": None, "reason": str(exc)}
         return {"value": None if value is None else _value_text(column.kind, value), "reason": None}
 
-    try:
-        con.remove_function("csc_parse_cell")
-    except Exception:  # noqa: BLE001 - not registered yet on this connection
-        pass
+    for name in ("csc_parse_cell", "csc_describe_character"):
+        try:
+            con.remove_function(name)
+        except Exception:  # noqa: BLE001 - not registered yet on this connection
+            pass
     con.create_function(
         "csc_parse_cell",
         parse,
@@ -258,4 +252,8 @@ def register_cell_parser(con: duckdb.DuckDBPyConnection) -> None:
         "STRUCT(value VARCHAR, reason VARCHAR)",
         null_handling="special",
         side_effects=False,
+    )
+    # The name of an invisible character found in an id ("U+001B (ESC)"), for rejected cells.
+    con.create_function(
+        "csc_describe_character", describe_character, ["VARCHAR"], "VARCHAR", side_effects=False
     )
