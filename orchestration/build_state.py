@@ -10,8 +10,9 @@ The rule (README, "Unchanged inputs"):
   the steps before it. It is skipped when its fingerprint is the one it last succeeded with,
   what it wrote is still there, and the previous build run finished without a failure. A build
   that failed or was killed part way is followed by a full one.
-- dbt, when some extracts changed and nothing else did, rebuilds only what depends on them
-  (`dbt build --select source:csc.<extract>+`); otherwise all of it.
+- dbt runs whole or not at all: nearly every mart depends on nearly every extract, so when any
+  input changed it builds and tests everything, and when none did its models and their tests
+  stand as the build that made them (reported "unchanged since" that build).
 - `CSC_FULL_REBUILD=yes` reads every file and rebuilds everything.
 
 The state is kept in the working warehouse, schema `build_state` (not published).
