@@ -17,8 +17,6 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.faultpoints import pause_if_requested
-
 # Aggregates (marts) and report tables (reporting) are copied whole: dbt builds them from facts as
 # counts and rates, with no child-level column. The audit tables are copied column by column, as
 # AUDIT_COLUMNS says; the facts, intermediate models and exception lists stay in the working
@@ -338,11 +336,16 @@ def _publish(warehouse: Path, analyst_db: Path, info: BuildInfo, key: bytes | No
     make_private(temporary)
     with open(temporary, "rb") as handle:
         os.fsync(handle.fileno())
-    pause_if_requested("publish:before-rename")
+    replace_published(temporary, analyst_db)
+    return checksums
+
+
+def replace_published(temporary: Path, analyst_db: Path) -> None:
+    """The complete new file takes the analyst database's name in one rename, made durable.
+    (The fault tests stop a build here, tests/build_with_fault.py.)"""
     os.replace(temporary, analyst_db)
     directory = os.open(analyst_db.parent, os.O_RDONLY)
     try:
         os.fsync(directory)
     finally:
         os.close(directory)
-    return checksums

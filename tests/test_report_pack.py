@@ -607,12 +607,13 @@ def test_a_past_month_is_built_from_its_partition(pack):
     import dagster as dg
 
     from orchestration.assets.report_pack import kpi_pack
+    from orchestration.pipeline_settings import PipelineSettings
     from orchestration.warehouse import WarehouseResource
 
+    settings = PipelineSettings()
+    resources = {"settings": settings, "warehouse": WarehouseResource(settings=settings)}
     with _env(pack.work, pack.source):
-        result = dg.materialize(
-            [kpi_pack], partition_key="2018-06", resources={"warehouse": WarehouseResource()}
-        )
+        result = dg.materialize([kpi_pack], partition_key="2018-06", resources=resources)
         assert result.success
         manifest = json.loads((pack.work / "exports" / "2018-06" / "manifest.json").read_text())
         assert manifest["month"] == "2018-06"
@@ -630,7 +631,7 @@ def test_a_past_month_is_built_from_its_partition(pack):
         failed = dg.materialize(
             [kpi_pack],
             partition_key="2010-12",
-            resources={"warehouse": WarehouseResource()},
+            resources=resources,
             raise_on_error=False,
         )
         assert not failed.success
