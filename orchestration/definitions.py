@@ -20,11 +20,13 @@ from orchestration.assets.ingest import build_ingest_assets
 from orchestration.assets.publish import analyst_database
 from orchestration.assets.report_pack import kpi_pack
 from orchestration.housekeeping import prune_run_history, prune_schedule
+from orchestration.pipeline_settings import PipelineSettings
 from orchestration.sensors import build_source_sensor
 from orchestration.settings import SCHEDULE_TIMEZONE, nightly_cron
 from orchestration.warehouse import WarehouseResource
 
 BUILD_JOB_NAME = "build_everything"
+SETTINGS = PipelineSettings.configure_at_launch()
 
 build_everything = dg.define_asset_job(
     BUILD_JOB_NAME,
@@ -62,7 +64,13 @@ defs = dg.Definitions(
         build_recovery_sensor(build_everything),
         build_stale_source_sensor(),
     ],
-    resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
+    # One settings resource, read by every step and by the warehouse resource; the UI shows its
+    # fields and a launched run may set them (orchestration/pipeline_settings.py).
+    resources={
+        "settings": SETTINGS,
+        "warehouse": WarehouseResource(settings=SETTINGS),
+        "dbt": dbt_resource(),
+    },
     # One process per run: steps run one after another, so no two steps of a run ever hold the
     # DuckDB write lock together.
     executor=dg.in_process_executor,

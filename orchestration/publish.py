@@ -17,7 +17,6 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.faultpoints import pause_if_requested
 from orchestration.revisions import HistorySettings, confirm, stage
 
 # Aggregates (marts) and report tables (reporting) are copied whole: dbt builds them from facts as
@@ -358,11 +357,16 @@ def _publish(
     make_private(temporary)
     with open(temporary, "rb") as handle:
         os.fsync(handle.fileno())
-    pause_if_requested("publish:before-rename")
+    replace_published(temporary, analyst_db)
+    return checksums
+
+
+def replace_published(temporary: Path, analyst_db: Path) -> None:
+    """The complete new file takes the analyst database's name in one rename, made durable.
+    (The fault tests stop a build here, tests/build_with_fault.py.)"""
     os.replace(temporary, analyst_db)
     directory = os.open(analyst_db.parent, os.O_RDONLY)
     try:
         os.fsync(directory)
     finally:
         os.close(directory)
-    return checksums

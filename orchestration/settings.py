@@ -13,6 +13,7 @@ import functools
 import os
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,21 +79,21 @@ def _export_mode(value: str | None) -> int:
     return int(value.strip(), 8) & 0o666  # files: never executable
 
 
-def _source_dir() -> Path:
+def _source_dir(env: Mapping[str, str]) -> Path:
     # Unset means the demo; set but empty is a mistake (a blanked line in a crontab or service
     # file) that must not quietly publish synthetic figures.
-    value = os.environ.get("CSC_SOURCE_DIR")
+    value = env.get("CSC_SOURCE_DIR")
     if value is not None and not value.strip():
         raise SettingError(
             "CSC_SOURCE_DIR is set but empty: set it to the folder of extracts, or unset it "
             "to build on generated demo data"
         )
-    return _path("CSC_SOURCE_DIR", DEMO_SOURCE_DIR)
+    return _path("CSC_SOURCE_DIR", DEMO_SOURCE_DIR, env)
 
 
-def _date(variable: str) -> str | None:
+def _date(variable: str, env: Mapping[str, str]) -> str | None:
     """A `YYYY-MM-DD` date setting, or None when unset or empty."""
-    text = (os.environ.get(variable) or "").strip()
+    text = (env.get(variable) or "").strip()
     if not text:
         return None
     try:
@@ -103,8 +104,8 @@ def _date(variable: str) -> str | None:
         raise SettingError(f"{variable} must be a date written YYYY-MM-DD, not {text!r}") from None
 
 
-def _path(variable: str, default: str) -> Path:
-    value = os.environ.get(variable) or default
+def _path(variable: str, default: str, env: Mapping[str, str] | None = None) -> Path:
+    value = (os.environ if env is None else env).get(variable) or default
     path = Path(value).expanduser()
     return path if path.is_absolute() else REPO_ROOT / path
 
@@ -140,36 +141,42 @@ class Settings:
             "la_code": self.la_code,
             "data_as_at": self.data_as_at or "",
             "data_from": self.data_from or "",
+            # profiles.yml reads it (var('warehouse_path')), so the build never changes its
+            # own environment to tell dbt where the warehouse is.
+            "warehouse_path": str(self.warehouse),
         }
 
 
-def load_settings() -> Settings:
-    """The settings of the moment; raises SettingError naming a variable that cannot be used."""
-    analyst_db = _path("CSC_ANALYST_DB", "data/analyst.duckdb")
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """The settings of the moment (from `env`, the process environment unless given); raises
+    SettingError naming a variable that cannot be used. In a Dagster run they come through the
+    `settings` resource (orchestration/pipeline_settings.py), which adds its run config."""
+    env = os.environ if env is None else env
+    analyst_db = _path("CSC_ANALYST_DB", "data/analyst.duckdb", env)
     return Settings(
-        source_dir=_source_dir(),
+        source_dir=_source_dir(env),
         # DfE "Characteristics of children in need" main-tables workbooks, any editions.
-        benchmarks_dir=_path("CSC_BENCHMARKS_DIR", "reference/dfe"),
-        warehouse=_path("CSC_WAREHOUSE", "data/warehouse.duckdb"),
-        export_dir=_path("CSC_EXPORT_DIR", "exports"),
+        benchmarks_dir=_path("CSC_BENCHMARKS_DIR", "reference/dfe", env),
+        warehouse=_path("CSC_WAREHOUSE", "data/warehouse.duckdb", env),
+        export_dir=_path("CSC_EXPORT_DIR", "exports", env),
         analyst_db=analyst_db,
-        restricted_dir=_path("CSC_RESTRICTED_DIR", "restricted"),
-        la_code=_la_code((os.environ.get("CSC_LA_CODE") or "330").strip()),
-        report_month=_report_month(os.environ.get("CSC_REPORT_MONTH")),
-        demo="CSC_SOURCE_DIR" not in os.environ,
-        export_mode=_export_mode(os.environ.get("CSC_EXPORT_MODE")),
-        data_as_at=_date("CSC_DATA_AS_AT"),
-        data_from=_date("CSC_DATA_FROM"),
+        restricted_dir=_path("CSC_RESTRICTED_DIR", "restricted", env),
+        la_code=_la_code((env.get("CSC_LA_CODE") or "330").strip()),
+        report_month=_report_month(env.get("CSC_REPORT_MONTH")),
+        demo="CSC_SOURCE_DIR" not in env,
+        export_mode=_export_mode(env.get("CSC_EXPORT_MODE")),
+        data_as_at=_date("CSC_DATA_AS_AT", env),
+        data_from=_date("CSC_DATA_FROM", env),
         # Beside the analyst database unless set: a build pointed elsewhere (a test, the
         # benchmark) keeps its history there too.
-        history_db=_path("CSC_HISTORY_DB", str(analyst_db.parent / "history.duckdb")),
-        history_days=_int("CSC_HISTORY_DAYS", 730),
-        revision_threshold=_number("CSC_REVISION_THRESHOLD", 1.0),
+        history_db=_path("CSC_HISTORY_DB", str(analyst_db.parent / "history.duckdb"), env),
+        history_days=_int("CSC_HISTORY_DAYS", 730, env=env),
+        revision_threshold=_number("CSC_REVISION_THRESHOLD", 1.0, env),
     )
 
 
-def _number(variable: str, default: float) -> float:
-    text = (os.environ.get(variable) or "").strip()
+def _number(variable: str, default: float, env: Mapping[str, str] | None = None) -> float:
+    text = ((os.environ if env is None else env).get(variable) or "").strip()
     if not text:
         return default
     try:
@@ -186,8 +193,10 @@ def _number(variable: str, default: float) -> float:
 # started with (deploy/csc-kpi.env under systemd).
 
 
-def _int(variable: str, default: int, minimum: int = 0) -> int:
-    text = (os.environ.get(variable) or "").strip()
+def _int(
+    variable: str, default: int, minimum: int = 0, env: Mapping[str, str] | None = None
+) -> int:
+    text = ((os.environ if env is None else env).get(variable) or "").strip()
     if not text:
         return default
     try:

@@ -1,7 +1,9 @@
 """The working DuckDB database, opened from the one setting every step shares (CSC_WAREHOUSE),
 and the build lock that keeps a second build from writing it at the same time."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Dagster reads WarehouseResource's `settings`
+# annotation at class creation to see it is a nested resource; as a string it is taken for a
+# plain config field and the run's settings config would not reach it.
 
 import datetime as dt
 import fcntl
@@ -16,7 +18,8 @@ import duckdb
 from pydantic import PrivateAttr
 
 from orchestration.permissions import make_private, owner_only_umask
-from orchestration.settings import duckdb_memory_limit, load_settings
+from orchestration.pipeline_settings import PipelineSettings
+from orchestration.settings import duckdb_memory_limit
 
 
 class BuildLockTimeout(Exception):
@@ -89,6 +92,9 @@ class WarehouseResource(dg.ConfigurableResource):
     everything the steps write (and dbt, which inherits it) is owner-only.
     """
 
+    # The same settings resource the assets read, so a run's config reaches the warehouse path.
+    settings: PipelineSettings
+
     _lock: BuildLock | None = PrivateAttr(default=None)
     _umask: int | None = PrivateAttr(default=None)
     _run_id: str | None = PrivateAttr(default=None)
@@ -111,7 +117,7 @@ class WarehouseResource(dg.ConfigurableResource):
         from orchestration.preflight import check_before_build
         from orchestration.settings import build_lock_timeout
 
-        settings = check_before_build()
+        settings = check_before_build(self.settings.load())
         log = context.log.warning if context.log else None
         lock = BuildLock(settings.warehouse)
         self._umask = owner_only_umask()
@@ -147,7 +153,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        path = load_settings().warehouse
+        path = self.settings.load().warehouse
         path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path))
         # Bounded memory: beyond this DuckDB spills to <warehouse>.tmp (an extract of any size

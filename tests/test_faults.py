@@ -3,7 +3,7 @@ next build succeeds, two builds of the same inputs publish identical marts, and 
 connection held open across a build keeps reading the build it opened.
 
 Each build is the real `python -m orchestration.run` in its own process group, killed with
-SIGKILL: during ingest and during publish at the named fault points (orchestration/faultpoints.py),
+SIGKILL: during ingest and during publish at the named fault points (tests/build_with_fault.py),
 and during dbt once the `dbt build` process is running.
 """
 
@@ -59,11 +59,17 @@ def workspace(tmp_path_factory):
     return root, env
 
 
-def start_build(env: dict, **extra: str) -> subprocess.Popen:
+def start_build(
+    env: dict, fault: str | None = None, marker: Path | None = None
+) -> subprocess.Popen:
+    """The build; with `fault`, the same build stopping at that point (build_with_fault.py)."""
+    command = ["-m", "orchestration.run"]
+    if fault:
+        command = [str(REPO / "tests" / "build_with_fault.py"), fault, str(marker)]
     return subprocess.Popen(
-        [sys.executable, "-m", "orchestration.run"],
+        [sys.executable, *command],
         cwd=REPO,
-        env={**env, **extra},
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -128,9 +134,7 @@ def test_kills_leave_the_last_complete_build_and_the_next_build_succeeds(workspa
     first_id, first_sums = published(analyst_db)
 
     # 1. During ingest, with one extract loaded and the rest not.
-    process = start_build(
-        env, CSC_FAULT_PAUSE="ingest:ssd_cin_episodes", CSC_FAULT_MARKER=str(marker)
-    )
+    process = start_build(env, fault="ingest:ssd_cin_episodes", marker=marker)
     wait_for(marker.exists, "the ingest fault point")
     kill(process)
     assert published(analyst_db) == (first_id, first_sums)
@@ -144,9 +148,7 @@ def test_kills_leave_the_last_complete_build_and_the_next_build_succeeds(workspa
 
     # 3. During publish: the new file is complete but not yet renamed over the old one.
     marker.unlink()
-    process = start_build(
-        env, CSC_FAULT_PAUSE="publish:before-rename", CSC_FAULT_MARKER=str(marker)
-    )
+    process = start_build(env, fault="publish:before-rename", marker=marker)
     wait_for(marker.exists, "the publish fault point")
     kill(process)
     assert published(analyst_db) == (first_id, first_sums)

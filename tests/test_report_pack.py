@@ -721,15 +721,16 @@ def test_a_past_month_is_built_from_its_partition(pack, tmp_path):
     import dagster as dg
 
     from orchestration.assets.report_pack import kpi_pack
+    from orchestration.pipeline_settings import PipelineSettings
     from orchestration.warehouse import WarehouseResource
 
+    settings = PipelineSettings()
+    resources = {"settings": settings, "warehouse": WarehouseResource(settings=settings)}
     # Its own export folder: the session's pack folder holds December's pack only, whatever
     # order the tests run in (test_build_everything_writes_the_pack_... checks that).
     exports = tmp_path / "exports"
     with _env(pack.work, pack.source, CSC_EXPORT_DIR=str(exports)):
-        result = dg.materialize(
-            [kpi_pack], partition_key="2018-06", resources={"warehouse": WarehouseResource()}
-        )
+        result = dg.materialize([kpi_pack], partition_key="2018-06", resources=resources)
         assert result.success
         manifest = json.loads((exports / "2018-06" / "manifest.json").read_text())
         assert manifest["month"] == "2018-06"
@@ -747,7 +748,7 @@ def test_a_past_month_is_built_from_its_partition(pack, tmp_path):
         failed = dg.materialize(
             [kpi_pack],
             partition_key="2010-12",
-            resources={"warehouse": WarehouseResource()},
+            resources=resources,
             raise_on_error=False,
         )
         assert not failed.success
@@ -806,7 +807,6 @@ def test_a_real_identifier_in_the_commentary_stops_the_pack(hand_fixture_warehou
     import dagster as dg
 
     from orchestration.assets.report_pack import kpi_pack
-    from orchestration.warehouse import WarehouseResource
     from tests.conftest import FIXTURES
 
     work = tmp_path / "work"
@@ -831,10 +831,14 @@ def test_a_real_identifier_in_the_commentary_stops_the_pack(hand_fixture_warehou
     }
 
     def materialize():
+        from orchestration.pipeline_settings import PipelineSettings
+        from orchestration.warehouse import WarehouseResource
+
+        pipeline = PipelineSettings()
         return dg.materialize(
             [kpi_pack],
             partition_key="2018-03",
-            resources={"warehouse": WarehouseResource()},
+            resources={"settings": pipeline, "warehouse": WarehouseResource(settings=pipeline)},
             raise_on_error=False,
         )
 

@@ -9,7 +9,7 @@ from orchestration.benchmarks.dfe_cin import (
     WorkbookLayoutError,
     parse_benchmarks_folder,
 )
-from orchestration.settings import load_settings
+from orchestration.pipeline_settings import PipelineSettings
 from orchestration.warehouse import WarehouseResource
 
 
@@ -22,10 +22,12 @@ from orchestration.warehouse import WarehouseResource
         "referrals, assessments, S47, ICPC, CIN and CP figures for England, regions and LAs."
     ),
 )
-def dfe_cin_benchmarks(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def dfe_cin_benchmarks(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
+):
     from orchestration import build_state
 
-    folder = load_settings().benchmarks_dir
+    folder = settings.load().benchmarks_dir
     step = "raw/dfe_cin_benchmarks"
     workbooks = sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
     inputs = build_state.fingerprint(step, str(folder), build_state.files_fingerprint(workbooks))

@@ -13,7 +13,8 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, load_settings
+from orchestration.pipeline_settings import PipelineSettings
+from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
 from orchestration.warehouse import WarehouseResource
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -108,20 +109,21 @@ def _unchanged_since(last: dict | None, inputs: dict, may_skip: bool) -> str | N
     dagster_dbt_translator=WarehouseDbtTranslator(),
 )
 def warehouse_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    settings: PipelineSettings,
 ):
-    # dbt runs as a subprocess: the LA code and the coverage dates go in as --vars; the
-    # warehouse path (profiles.yml) is read from the environment, set from the settings the
-    # other steps use, absolute.
+    # dbt runs as a subprocess: the warehouse path (profiles.yml), the LA code and the
+    # coverage dates go in as --vars, from the settings the other steps use.
     from orchestration import build_state
 
-    settings = load_settings()
-    os.environ["CSC_WAREHOUSE"] = str(settings.warehouse)
+    run_settings = settings.load()
     with warehouse.connect() as con:
         benchmarks = build_state.last_success(con, "raw/dfe_cin_benchmarks")
         inputs = {
             "code": build_state.code_version(),
-            "vars": settings.dbt_vars(),
+            "vars": run_settings.dbt_vars(),
             "benchmarks": benchmarks["fingerprint"] if benchmarks else None,
             "loads": build_state.loads_fingerprint(con),
         }
@@ -138,7 +140,7 @@ def warehouse_dbt_models(
         return
     # One target folder, replaced by each build, rather than a new one per run piling up.
     invocation = dbt.cli(
-        ["build", "--threads", str(dbt_threads()), "--vars", json.dumps(settings.dbt_vars())],
+        ["build", "--threads", str(dbt_threads()), "--vars", json.dumps(run_settings.dbt_vars())],
         context=context,
         target_path=dbt_target_dir(),
     )  # fmt: skip

@@ -7,9 +7,9 @@ import dagster as dg
 from orchestration.assets.dbt import warehouse_dbt_models
 from orchestration.assets.publish import analyst_database
 from orchestration.exception_lists import write_exception_lists
+from orchestration.pipeline_settings import PipelineSettings
 from orchestration.report_pack.errors import ReportPackError
 from orchestration.report_pack.tables import resolve_report_month
-from orchestration.settings import load_settings
 from orchestration.warehouse import WarehouseResource
 
 
@@ -25,17 +25,19 @@ from orchestration.warehouse import WarehouseResource
         "with child id, team and dates. Owner-only permissions."
     ),
 )
-def exception_lists(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def exception_lists(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
+):
     from orchestration import build_state
 
-    settings = load_settings()
+    run_settings = settings.load()
     step = "restricted/exception_lists"
     with warehouse.connect() as con:
         dbt = build_state.last_success(con, "dbt")
         inputs = build_state.fingerprint(
             step,
             dbt["fingerprint"] if dbt else None,
-            [str(settings.restricted_dir), settings.report_month],
+            [str(run_settings.restricted_dir), run_settings.report_month],
         )
         last = build_state.unchanged(con, step, inputs, warehouse.may_skip_unchanged)
         folder = last and last["metadata"].get("folder")
@@ -46,14 +48,14 @@ def exception_lists(context: dg.AssetExecutionContext, warehouse: WarehouseResou
             )
         build_state.forget(con, step)
         try:
-            month = resolve_report_month(con, settings.report_month)
+            month = resolve_report_month(con, run_settings.report_month)
         except ReportPackError as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from None
         if month is None:
             context.log.warning("no complete month in the data: no exception lists written")
             return dg.MaterializeResult(metadata={"skipped": "no complete month in the data"})
-        counts = write_exception_lists(con, settings.restricted_dir, month.period_end)
-        folder = settings.restricted_dir / month.month
+        counts = write_exception_lists(con, run_settings.restricted_dir, month.period_end)
+        folder = run_settings.restricted_dir / month.month
         build_state.record_success(
             con, step, inputs, context.run.run_id, {"folder": str(folder), **counts}
         )

@@ -9,10 +9,9 @@ import datetime as dt
 import dagster as dg
 
 from orchestration.extracts import EXTRACTS, Extract
-from orchestration.faultpoints import pause_if_requested
 from orchestration.ingest.load import load_extract
 from orchestration.ingest.readers import ExtractFileError
-from orchestration.settings import load_settings
+from orchestration.pipeline_settings import PipelineSettings
 from orchestration.warehouse import WarehouseResource
 
 
@@ -35,15 +34,17 @@ def _ingest_asset(extract: Extract) -> dg.AssetsDefinition:
             )
         ],
     )
-    def ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-        settings = load_settings()
+    def ingest(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
+    ):
+        run_settings = settings.load()
         loaded_at = dt.datetime.now().replace(microsecond=0)
         with warehouse.connect() as con:
             try:
                 result = load_extract(
                     con,
                     extract,
-                    settings.source_dir,
+                    run_settings.source_dir,
                     loaded_at,
                     collect_rejections=False,
                     # After a failed or killed build, or with CSC_FULL_REBUILD, every file loads.
@@ -62,7 +63,6 @@ def _ingest_asset(extract: Extract) -> dg.AssetsDefinition:
                 "select count(distinct source_row) from audit.rejected_rows where extract = ?",
                 [extract.name],
             ).fetchone()[0]
-        pause_if_requested(f"ingest:{extract.name}")
         if result.unchanged_since is not None:
             context.log.info(
                 f"{extract.name}: {result.source_file} unchanged since {result.unchanged_since}: "

@@ -6,9 +6,9 @@ import json
 import dagster as dg
 
 from orchestration.assets.dbt import warehouse_dbt_models
+from orchestration.pipeline_settings import PipelineSettings
 from orchestration.publish import BuildInfo, publish
 from orchestration.revisions import HistorySettings
-from orchestration.settings import load_settings
 from orchestration.warehouse import WarehouseResource
 
 
@@ -25,22 +25,30 @@ from orchestration.warehouse import WarehouseResource
         "marts.kpi_revisions."
     ),
 )
-def analyst_database(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def analyst_database(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
+):
     from orchestration import build_state
 
-    settings = load_settings()
+    run_settings = settings.load()
     step = "published/analyst_database"
     with warehouse.connect() as con:
         dbt = build_state.last_success(con, "dbt")
         inputs = build_state.fingerprint(
             step,
             dbt["fingerprint"] if dbt else None,
-            [str(settings.analyst_db), str(settings.source_dir), str(settings.history_db)],
-            [settings.data_as_at, settings.data_from],
+            [
+                str(run_settings.analyst_db),
+                str(run_settings.source_dir),
+                str(run_settings.history_db),
+            ],
+            [run_settings.data_as_at, run_settings.data_from],
         )
         last = build_state.unchanged(con, step, inputs, warehouse.may_skip_unchanged)
-        if last is not None and _holds_build(settings.analyst_db, last["metadata"].get("build_id")):
-            context.log.info(f"nothing changed: {settings.analyst_db} still holds this build")
+        if last is not None and _holds_build(
+            run_settings.analyst_db, last["metadata"].get("build_id")
+        ):
+            context.log.info(f"nothing changed: {run_settings.analyst_db} still holds this build")
             return dg.MaterializeResult(
                 metadata={**last["metadata"], "unchanged_since": str(last["finished_at"])}
             )
@@ -79,18 +87,18 @@ def analyst_database(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         build_id=context.run.run_id,
         started_at=started or dt.datetime.now(),
         finished_at=dt.datetime.now().replace(microsecond=0),
-        source_dir=str(settings.source_dir),
+        source_dir=str(run_settings.source_dir),
         sources=sources,
         dbt_summary=json.loads(summary[0]) if summary else {},
-        data_as_at_setting=settings.data_as_at,
-        data_from_setting=settings.data_from,
+        data_as_at_setting=run_settings.data_as_at,
+        data_from_setting=run_settings.data_from,
     )
     history = HistorySettings(
-        settings.history_db, settings.history_days, settings.revision_threshold
+        run_settings.history_db, run_settings.history_days, run_settings.revision_threshold
     )
-    checksums = publish(settings.warehouse, settings.analyst_db, info, history=history)
+    checksums = publish(run_settings.warehouse, run_settings.analyst_db, info, history=history)
     metadata = {
-        "path": str(settings.analyst_db),
+        "path": str(run_settings.analyst_db),
         "build_id": info.build_id,
         "tables": len(checksums),
         "kpi_values_checksum": checksums.get("marts.kpi_values", ""),
@@ -100,7 +108,7 @@ def analyst_database(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     return dg.MaterializeResult(
         metadata={
             **metadata,
-            "path": dg.MetadataValue.path(str(settings.analyst_db)),
+            "path": dg.MetadataValue.path(str(run_settings.analyst_db)),
             "unchanged_since": "no: published now",
         }
     )

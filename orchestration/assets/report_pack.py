@@ -16,10 +16,10 @@ import dagster as dg
 
 from orchestration.assets.dbt import warehouse_dbt_models
 from orchestration.assets.publish import analyst_database
+from orchestration.pipeline_settings import PipelineSettings
 from orchestration.report_pack.build import build_pack
 from orchestration.report_pack.config import commentary_dirs
 from orchestration.report_pack.errors import ReportPackError
-from orchestration.settings import load_settings
 from orchestration.warehouse import WarehouseResource
 
 KPI_PACK_KEY = dg.AssetKey(["exports", "kpi_pack"])
@@ -46,22 +46,24 @@ report_months = dg.MonthlyPartitionsDefinition(start_date="2010-01", fmt="%Y-%m"
         "complete month in the data."
     ),
 )
-def kpi_pack(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def kpi_pack(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
+):
     import shutil
     from pathlib import Path
 
     from orchestration import build_state
 
-    settings = load_settings()
-    requested = context.partition_key if context.has_partition_key else settings.report_month
+    run_settings = settings.load()
+    requested = context.partition_key if context.has_partition_key else run_settings.report_month
     step = "exports/kpi_pack"
     with warehouse.connect() as con:
         dbt = build_state.last_success(con, "dbt")
         inputs = build_state.fingerprint(
             step,
             dbt["fingerprint"] if dbt else None,
-            [str(settings.export_dir), requested, settings.export_mode],
-            [str(d) for d in commentary_dirs(settings)],
+            [str(run_settings.export_dir), requested, run_settings.export_mode],
+            [str(d) for d in commentary_dirs(run_settings)],
             bool(shutil.which("chromium")),
         )
         # A month asked for by partition (a backfill) is always made.
@@ -79,14 +81,14 @@ def kpi_pack(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         with warehouse.connect() as con:
             result = build_pack(
                 con,
-                settings.export_dir,
+                run_settings.export_dir,
                 requested,
-                commentary_dirs(settings),
+                commentary_dirs(run_settings),
                 log=context.log.info,
-                file_mode=settings.export_mode,
+                file_mode=run_settings.export_mode,
                 # The revision history is in the analyst database this run has just published.
-                analyst_db=settings.analyst_db,
-                revision_threshold=settings.revision_threshold,
+                analyst_db=run_settings.analyst_db,
+                revision_threshold=run_settings.revision_threshold,
             )
     except ReportPackError as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from None
