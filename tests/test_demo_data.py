@@ -449,6 +449,54 @@ def test_dirty_mode_injects_every_fault_type_and_records_it(tmp_path):
     assert frames["ssd_person"]["pers_person_id"].duplicated().any()
 
 
+def test_every_recorded_fault_of_the_dirty_demo_ends_as_recorded_in_the_loader(tmp_path):
+    # The --dirty extracts through the real loader: each fault `_faults.json` expects to be
+    # rejected is in audit.rejected_rows at its file row (and column), never in raw; each it
+    # expects to be accepted is loaded, an id or date with its original value.
+    import datetime as dt
+
+    import duckdb
+
+    from orchestration.ingest.load import load_extract
+
+    generate(tmp_path, **{**SMALL, "seed": 11, "scale": 0.02}, dirty=0.05)
+    summary = json.loads((tmp_path / "_faults.json").read_text("utf-8"))
+    con = duckdb.connect()
+    for extract in EXTRACTS:
+        load_extract(con, extract, tmp_path, dt.datetime(2019, 1, 1))
+    rejected: dict[tuple[str, int], set] = {}
+    for name, row, column in con.execute(
+        "select extract, source_row, column_name from audit.rejected_rows"
+    ).fetchall():
+        rejected.setdefault((name, row), set()).add(column)
+    # A duplicated row's original is rejected with its copy: the key is ambiguous.
+    originals = {
+        (r["extract"], r["duplicate_of_row"])
+        for r in summary["faults"]
+        if r["fault"] == "duplicate_key"
+    }
+    outcomes = {"accept": 0, "reject": 0}
+    for record in summary["faults"]:
+        name, row, column = record["extract"], record["row"], record.get("column")
+        expected = summary["expected"][record["fault"]]
+        loaded = con.execute(f"select * from raw.{name} where _source_row = ?", [row]).fetchdf()
+        if expected == "reject":
+            assert (name, row) in rejected, record
+            if record["fault"] != "duplicate_key":
+                assert column in rejected[(name, row)], record
+            assert loaded.empty, record
+        elif (name, row) not in originals:
+            assert (name, row) not in rejected, (record, rejected.get((name, row)))
+            assert len(loaded) == 1, record
+            value = loaded.at[0, column]
+            if record["fault"] in ("excel_float_id", "padded_id"):
+                assert str(value) == record["original"], record
+            elif record["fault"] == "uk_date":
+                assert str(value)[:10] == record["original"][:10], record
+        outcomes[expected] += 1
+    assert outcomes["accept"] > 0 and outcomes["reject"] > 0
+
+
 def test_cli_writes_every_format(tmp_path, capsys):
     assert (
         main(["--out", str(tmp_path / "csv"), "--scale", "0.02", "--months", "6", "--quiet"]) == 0

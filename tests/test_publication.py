@@ -321,3 +321,55 @@ def test_c31_the_footer_says_what_was_replaced_when_a_later_step_fails(copied_bu
     ]
     (build_id,) = _rows(work / "analyst.duckdb", "select build_id from meta.build_info")
     assert build_id == (result.run_id,)
+
+
+def test_an_unreadable_extract_in_a_full_build_fails_its_step_and_changes_nothing_published(
+    copied_build, tmp_path
+):
+    """The whole job on the hand fixture's extracts, ssd_cin_episodes.csv without its required
+    cine_person_id column, over a copy of a finished build: that extract's step fails naming
+    the file and the column, the other extracts load, dbt does not run, nothing is published,
+    and the previous marts, analyst database and pack are as they were."""
+    from orchestration.assets.dbt import warehouse_dbt_models
+    from orchestration.extracts import EXTRACTS
+    from orchestration.run import outcome_lines
+    from orchestration.settings import load_settings
+    from tests.conftest import HAND_FIXTURE_COVERAGE, failures, run_build
+
+    work, env = copied_build
+    source = tmp_path / "extracts"
+    shutil.copytree(FIXTURES / "hand_small", source)
+    episodes = source / "ssd_cin_episodes.csv"
+    lines = episodes.read_text().splitlines()
+    assert lines[0].split(",")[1] == "cine_person_id"
+    episodes.write_text("".join(",".join(f for i, f in enumerate(line.split(",")) if i != 1)
+                                + "\n" for line in lines))  # fmt: skip
+    analyst, pack = work / "analyst.duckdb", work / "exports" / "2018-03" / "kpi_pack.xlsx"
+    before = {path: _digest(path) for path in (analyst, pack)}
+    marts = "select * from marts.kpi_values"
+    marts_before = _rows(work / "warehouse.duckdb", marts)
+
+    result, warehouse = run_build(source, work, **HAND_FIXTURE_COVERAGE)
+
+    assert not result.success
+    (failure,) = failures(result)
+    assert failure.startswith("raw__ssd_cin_episodes: ")
+    assert "ssd_cin_episodes.csv" in failure and "cine_person_id" in failure
+    assert "required column missing" in failure and "Traceback" not in failure
+    # Every other extract was loaded.
+    loaded = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
+    assert {e.name for e in EXTRACTS} - loaded == {"ssd_cin_episodes"}
+    # dbt and the publishing steps never started.
+    started = {e.step_key for e in result.all_events if e.is_step_start}
+    unstarted = {warehouse_dbt_models.op.name, "published__analyst_database",
+                 "restricted__exception_lists", "exports__kpi_pack"}  # fmt: skip
+    assert started and not started & unstarted
+    with _environment(**env):
+        lines = outcome_lines(result, load_settings())
+    assert lines[:2] == [
+        "Extracts that failed kept their previous load: ssd_cin_episodes.",
+        "dbt did not run: the models are those of the previous build.",
+    ]
+    # The previous build is untouched: its marts, its analyst database, its pack.
+    assert {path: _digest(path) for path in (analyst, pack)} == before
+    assert sorted(_rows(warehouse, marts), key=repr) == sorted(marts_before, key=repr)
