@@ -88,6 +88,23 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if BUILD_FIXTURES.intersection(item.fixturenames):
             item.add_marker(pytest.mark.slow)
+    _keep_file_order(items)
+
+
+def _keep_file_order(items) -> None:
+    """pytest-randomly shuffles the tests of each module (before this hook). A module that sets
+    KEEP_FILE_ORDER = True gets its tests back in file order, in the places they were shuffled
+    to: tests/test_service.py's last test stops the running service the others use (a random
+    order once ran it first and the other two failed)."""
+    places: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        module = getattr(item, "module", None)
+        if module is not None and getattr(module, "KEEP_FILE_ORDER", False):
+            places.setdefault(module.__name__, []).append(index)
+    for indexes in places.values():
+        in_file_order = sorted((items[i] for i in indexes), key=lambda item: item.location[1])
+        for index, item in zip(indexes, in_file_order, strict=True):
+            items[index] = item
 
 
 def failures(result) -> list[str]:

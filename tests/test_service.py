@@ -154,6 +154,11 @@ def assert_no_identifier(text: str) -> None:
     assert not leaked, f"identifiers from the extracts in a notice: {leaked}"
 
 
+# The tests share one running service and the last stops it: they run in file order whatever
+# order pytest-randomly gives the rest (tests/conftest.py, _keep_file_order).
+KEEP_FILE_ORDER = True
+
+
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
     work = tmp_path_factory.mktemp("service")
