@@ -30,6 +30,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from orchestration.extracts import EXTRACTS_BY_NAME
+
 from .calendar import add_years
 
 # Lag in days after the event: (share, shortest, longest).
@@ -79,13 +81,9 @@ CHILD_EVENTS = {
 }
 # An adoption row is created by its first date (the agency decision, or the order for a
 # special guardianship or child arrangements row); each later date is keyed on its own.
-PERMANENCE_DATES = (
-    "perm_adm_decision_date",
-    "perm_placement_order_date",
-    "perm_matched_date",
-    "perm_placed_for_adoption_date",
-    "perm_permanence_order_date",
-    "perm_decision_reversed_date",
+# Its dates, in contract order (the agency decision first), from the extract contract.
+PERMANENCE_DATES = tuple(
+    column.name for column in EXTRACTS_BY_NAME["ssd_permanence"].columns if column.kind == "date"
 )
 PROMPT = {
     "ssd_contacts": "cont_contact_date",
