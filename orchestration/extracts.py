@@ -1,16 +1,19 @@
 """The source extract contract in code: every extract, its columns, their kinds and code lists.
 
-This module is the single place the ingest, the pandera schemas, the demo-data generator and the
-dbt sources agree on column names. It mirrors the project's source contract (the Standard
-Safeguarding Dataset layout plus the `ext_` extensions); the README describes it for users.
+This module is the single place the ingest, the pandera schemas (generated from it:
+ingest/schemas.py), the demo-data generator and the dbt sources agree on column names, kinds,
+required columns, code lists, ranges and date rules. It mirrors the project's source contract
+(the Standard Safeguarding Dataset layout plus the `ext_` extensions); the README describes it for
+users.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Kinds of column. Everything is read as text and parsed per kind, so a bad value becomes a row
-# rejection with a reason instead of a type error.
+# Kinds of column. Everything is read as text and parsed per kind (ingest/parse.py states the rules,
+# ingest/rules.py applies them in SQL), so a bad value becomes a row rejection with a reason
+# instead of a type error.
 ID = "id"  # string identifier: trimmed, Excel's "12.0" becomes "12", leading zeros kept
 TEXT = "text"
 CODE = "code"  # text from a closed code list, matched ignoring case, stored as the list spells it
@@ -81,6 +84,12 @@ class Column:
     # A date that records something that has happened, so it counts towards the date the
     # extracts were taken (CSC_DATA_AS_AT, when not set): not a date of birth or a due date.
     event: bool = True
+    # A date that may lie after the day of loading (an expected date of birth, a review's due
+    # date). Every other date after the day of loading rejects its row, as does any date before
+    # 1900 (orchestration/ingest/schemas.py turns these into checks).
+    future: bool = False
+    # The date must be the last day of its month (a month-end snapshot).
+    month_end: bool = False
 
     @property
     def identifying(self) -> bool:
@@ -104,8 +113,10 @@ class Extract:
     # the row: the record stays in the warehouse and is left out of the measures that need that
     # interval, listed in audit.kpi_exclusions and audit.date_contradictions.
     date_order: tuple[tuple[str, str], ...] = field(default=())
-    # Columns of which at least one must be filled (ssd_person: dob or expected dob).
+    # Columns of which at least one must be filled (ssd_person: dob or expected dob), and the
+    # reason a row with none of them is rejected (reported against the first of them).
     one_of: tuple[str, ...] = field(default=())
+    one_of_reason: str = ""
     # What its rows are called in messages ("no referrals loaded").
     label: str = ""
     coverage: str = FLOW
@@ -132,12 +143,23 @@ class Extract:
 
 
 def _c(
-    name, kind, required=False, codes=None, minimum=None, maximum=None, sensitivity=None, event=True
+    name,
+    kind,
+    required=False,
+    codes=None,
+    minimum=None,
+    maximum=None,
+    sensitivity=None,
+    event=True,
+    future=False,
+    month_end=False,
 ) -> Column:
     # Every ID column identifies something: a record unless it says whose (person or worker).
     if kind == ID and sensitivity is None:
         sensitivity = RECORD_ID
-    return Column(name, kind, required, codes, minimum, maximum, sensitivity, event)
+    return Column(
+        name, kind, required, codes, minimum, maximum, sensitivity, event, future, month_end
+    )
 
 
 def _person_id(name: str) -> Column:
@@ -153,12 +175,13 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("pers_sex", CODE, codes=SEX),
             _c("pers_ethnicity", TEXT),
             _c("pers_dob", DATE, sensitivity=DATE_OF_BIRTH, event=False),
-            _c("pers_expected_dob", DATE, sensitivity=DATE_OF_BIRTH, event=False),
+            _c("pers_expected_dob", DATE, sensitivity=DATE_OF_BIRTH, event=False, future=True),
             _c("pers_death_date", DATE, sensitivity=DATE_OF_DEATH),
         ),
         key=("pers_person_id",),
         date_order=(("pers_dob", "pers_death_date"),),
         one_of=("pers_dob", "pers_expected_dob"),
+        one_of_reason="neither date of birth nor expected date of birth given",
         label="persons",
         coverage=REFERENCE,
     ),
@@ -328,7 +351,8 @@ EXTRACTS: tuple[Extract, ...] = (
             _c("clar_cla_review_id", ID, True),
             _c("clar_cla_id", ID, True),
             _c("clar_cla_review_date", DATE),
-            _c("clar_cla_review_due_date", DATE, event=False),
+            # A review can be due after the extract was taken.
+            _c("clar_cla_review_due_date", DATE, event=False, future=True),
             _c("clar_cla_review_cancelled", FLAG),
         ),
         key=("clar_cla_review_id",),
@@ -390,7 +414,7 @@ EXTRACTS: tuple[Extract, ...] = (
         "ext_workforce_snapshots",
         "worker in post at a month end",
         (
-            _c("snapshot_date", DATE, True),
+            _c("snapshot_date", DATE, True, month_end=True),
             _c("prof_professional_id", ID, True, sensitivity=WORKER_ID),
             _c("role", CODE, True, codes=WORKFORCE_ROLE),
             _c("qualified_social_worker", FLAG, True),

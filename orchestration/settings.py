@@ -276,6 +276,22 @@ def load_alert_settings() -> AlertSettings:
     )
 
 
+def duckdb_memory_limit() -> str:
+    """CSC_DUCKDB_MEMORY_LIMIT (default 4GB): the memory each DuckDB process of the build (the
+    pipeline's, dbt's) may use before spilling to disk."""
+    text = (os.environ.get("CSC_DUCKDB_MEMORY_LIMIT") or "4GB").strip()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text, re.IGNORECASE):
+        raise SettingError(
+            f"CSC_DUCKDB_MEMORY_LIMIT must be a size such as 4GB, not {_shown(text)}"
+        )
+    return text
+
+
+def full_rebuild() -> bool:
+    """CSC_FULL_REBUILD=yes: read every extract and rebuild everything, changed or not."""
+    return _flag("CSC_FULL_REBUILD")
+
+
 def build_lock_timeout() -> float:
     """Seconds a build waits for another build's lock (CSC_BUILD_LOCK_TIMEOUT, default 600)."""
     text = os.environ.get("CSC_BUILD_LOCK_TIMEOUT") or "600"

@@ -16,7 +16,7 @@ import duckdb
 from pydantic import PrivateAttr
 
 from orchestration.permissions import make_private, owner_only_umask
-from orchestration.settings import load_settings
+from orchestration.settings import duckdb_memory_limit, load_settings
 
 
 class BuildLockTimeout(Exception):
@@ -91,6 +91,21 @@ class WarehouseResource(dg.ConfigurableResource):
 
     _lock: BuildLock | None = PrivateAttr(default=None)
     _umask: int | None = PrivateAttr(default=None)
+    _run_id: str | None = PrivateAttr(default=None)
+    _previous_run_ok: bool = PrivateAttr(default=False)
+
+    @property
+    def may_skip_unchanged(self) -> bool:
+        """True when steps may skip work whose inputs have not changed (orchestration/
+        build_state.py): the previous run finished without a failure and CSC_FULL_REBUILD is
+        not set."""
+        from orchestration.settings import full_rebuild
+
+        return self._previous_run_ok and not full_rebuild()
+
+    @property
+    def run_id(self) -> str:
+        return self._run_id or "unknown run"
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         from orchestration.preflight import check_before_build
@@ -107,8 +122,22 @@ class WarehouseResource(dg.ConfigurableResource):
             self._umask = None
             raise
         self._lock = lock
+        from orchestration import build_state
+
+        self._run_id = context.run_id
+        with self.connect() as con:
+            self._previous_run_ok = build_state.begin_run(con, self.run_id)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._lock is not None and self._run_id is not None:
+            from orchestration import build_state
+
+            failed = context.instance.get_records_for_run(
+                context.run_id, of_type=dg.DagsterEventType.STEP_FAILURE, limit=1
+            ).records
+            with self.connect() as con:
+                build_state.end_run(con, self._run_id, succeeded=not failed)
+            self._run_id = None
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -121,6 +150,9 @@ class WarehouseResource(dg.ConfigurableResource):
         path = load_settings().warehouse
         path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path))
+        # Bounded memory: beyond this DuckDB spills to <warehouse>.tmp (an extract of any size
+        # loads in the same memory).
+        con.execute(f"set memory_limit = '{duckdb_memory_limit()}'")
         # Every raw record is in this file: owner-only even if it was made under another umask.
         make_private(path, path.with_name(path.name + ".wal"))
         try:

@@ -278,3 +278,103 @@ def test_a_column_with_no_heading_is_reported(tmp_path):
     _, result = check(tmp_path, "1,lost,P1,2018-01-02\n", header=header)
     assert result.loaded == 1
     assert any("1 column(s) with no heading are not loaded" in w for w in result.warnings)
+
+
+def _staged_from_another_reader(con, table, source_file, rows):
+    """A staged table as a reader of statutory returns would make it: VARCHAR columns named as
+    the contract names them, with provenance; `_source_ref` an XML path."""
+    con.execute(
+        f"create table {table} (_source_file varchar, _source_row bigint, _source_ref varchar, "
+        "cine_referral_id varchar, cine_person_id varchar, cine_referral_date varchar, "
+        "cine_close_date varchar)"
+    )
+    con.executemany(
+        f"insert into {table} values (?, ?, ?, ?, ?, ?, ?)",
+        [(source_file, n, f"/Message/Children/Child[{n}]", *row) for n, row in rows],
+    )
+
+
+def test_stage_two_validates_staged_tables_from_any_reader_and_several_files():
+    from orchestration.ingest.validate import StagedTable, load_staged
+
+    con = duckdb.connect()
+    # File a: a good row, an impossible date; file b: a good row, a blank required id, and the
+    # key of a.xml's first row again (both copies rejected, the message naming both files).
+    _staged_from_another_reader(con, "stage_a", "a.xml", [
+        (1, ("R1", "P1", "2018-01-02", None)), (2, ("R2", "P2", "2018-02-30", None)),
+        (3, ("R3", "P3", "2018-01-05", "2018-01-01"))])  # fmt: skip
+    _staged_from_another_reader(con, "stage_b", "b.xml", [
+        (1, ("R9", "P9", "2018-03-01", None)), (2, (" ", "P8", "2018-03-02", None)),
+        (3, ("R1", "P7", "2018-03-03", None))])  # fmt: skip
+    loaded_at = dt.datetime(2026, 1, 1)
+    result = load_staged(
+        con,
+        REFERRALS,
+        [StagedTable("stage_a", "a.xml"), StagedTable("stage_b", "b.xml")],
+        loaded_at,
+    )
+    # read 6 = loaded 2 (a:3 with its close before the referral, b:1) + rejected 4
+    assert (result.read, result.loaded, result.rejected, result.blank) == (6, 2, 4, 0)
+    assert result.source_file == "a.xml, b.xml"
+    duplicate = "duplicate key: 2 rows share it (a.xml row 1, b.xml row 3)"
+    assert con.execute(
+        "select source_file, source_row, column_name, value, reason, record_id "
+        "from audit.rejected_rows order by source_file, source_row"
+    ).fetchall() == [
+        ("a.xml", 1, "cine_referral_id", "R1", duplicate, "R1"),
+        ("a.xml", 2, "cine_referral_date", "2018-02-30",
+         "impossible date (day is out of range for month)", "R2"),
+        ("b.xml", 2, "cine_referral_id", " ", "required value is blank", None),
+        ("b.xml", 3, "cine_referral_id", "R1", duplicate, "R1"),
+    ]  # fmt: skip
+    assert con.execute(
+        "select _source_file, _source_row, _source_ref, cine_referral_id, cine_close_date "
+        "from raw.ssd_cin_episodes order by _source_file"
+    ).fetchall() == [
+        ("a.xml", 3, "/Message/Children/Child[3]", "R3", dt.date(2018, 1, 1)),
+        ("b.xml", 1, "/Message/Children/Child[1]", "R9", None),
+    ]
+    assert con.execute(
+        "select source_file, status, rows_read, rows_loaded, rows_rejected from audit.ingest_log"
+    ).fetchall() == [("a.xml, b.xml", "loaded", 6, 2, 4)]
+
+
+def test_a_staged_table_without_a_required_column_is_refused_naming_file_and_column():
+    from orchestration.ingest.validate import StagedTable, load_staged
+
+    con = duckdb.connect()
+    con.execute(
+        "create table s as select 'x.xml' as _source_file, 1::bigint as _source_row, "
+        "null::varchar as _source_ref, 'R1' as cine_referral_id, '2018-01-01' as "
+        "cine_referral_date"
+    )
+    with pytest.raises(ExtractFileError) as error:
+        load_staged(con, REFERRALS, [StagedTable("s", "x.xml")], dt.datetime(2026, 1, 1))
+    assert error.value.column == "cine_person_id" and str(error.value).startswith("x.xml")
+
+
+def test_an_unchanged_file_is_not_read_again_unless_its_last_load_failed(tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    write(tmp_path, "ssd_cin_episodes.csv", HEADER + "1,P1,2018-01-02,N,\n2,P2,bad,N,\n")
+    first = load_extract(con, REFERRALS, tmp_path, dt.datetime(2026, 1, 1), skip_unchanged=True)
+    assert first.unchanged_since is None
+    again = load_extract(con, REFERRALS, tmp_path, dt.datetime(2026, 1, 2), skip_unchanged=True)
+    # The same counts, from the load of 1 January; nothing logged or replaced.
+    assert again.unchanged_since == dt.datetime(2026, 1, 1)
+    assert (again.read, again.loaded, again.rejected) == (2, 1, 1)
+    assert con.execute("select count(*) from audit.ingest_log").fetchone() == (1,)
+    # A changed file loads; so does the same file after a failed load of another.
+    write(tmp_path, "ssd_cin_episodes.csv", HEADER + "1,P1,2018-01-02,N,\n")
+    changed = load_extract(con, REFERRALS, tmp_path, dt.datetime(2026, 1, 3), skip_unchanged=True)
+    assert changed.unchanged_since is None and changed.rejected == 0
+    write(tmp_path, "ssd_cin_episodes.csv", "cine_referral_id\n1\n")
+    with pytest.raises(ExtractFileError):
+        load_extract(con, REFERRALS, tmp_path, dt.datetime(2026, 1, 4), skip_unchanged=True)
+    write(tmp_path, "ssd_cin_episodes.csv", HEADER + "1,P1,2018-01-02,N,\n")
+    after = load_extract(con, REFERRALS, tmp_path, dt.datetime(2026, 1, 5), skip_unchanged=True)
+    assert after.unchanged_since is None
+    # A rejection for a date in the future may not be one tomorrow: such a file always loads.
+    write(tmp_path, "ssd_cin_episodes.csv", HEADER + "1,P1,2099-01-02,N,\n")
+    load_extract(con, REFERRALS, tmp_path, dt.datetime(2026, 1, 6), skip_unchanged=True)
+    future = load_extract(con, REFERRALS, tmp_path, dt.datetime(2026, 1, 7), skip_unchanged=True)
+    assert future.unchanged_since is None

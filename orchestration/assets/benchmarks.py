@@ -23,7 +23,21 @@ from orchestration.warehouse import WarehouseResource
     ),
 )
 def dfe_cin_benchmarks(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    from orchestration import build_state
+
     folder = load_settings().benchmarks_dir
+    step = "raw/dfe_cin_benchmarks"
+    workbooks = sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
+    inputs = build_state.fingerprint(step, str(folder), build_state.files_fingerprint(workbooks))
+    with warehouse.connect() as con:
+        last = build_state.unchanged(con, step, inputs, warehouse.may_skip_unchanged)
+        if last is not None and _table_exists(con):
+            context.log.info(f"DfE workbooks unchanged since {last['finished_at']}: not read again")
+            return dg.MaterializeResult(
+                metadata={**last["metadata"], "unchanged_since": str(last["finished_at"])},
+                data_version=dg.DataVersion(inputs),
+            )
+        build_state.forget(con, step)
     try:
         frame = parse_benchmarks_folder(folder)
     except (WorkbookLayoutError, ValueError) as exc:
@@ -43,12 +57,23 @@ def dfe_cin_benchmarks(context: dg.AssetExecutionContext, warehouse: WarehouseRe
             "source_table, source_heading from benchmarks"
         )
         con.unregister("benchmarks")
+    metadata = {
+        "workbooks": ", ".join(sorted(p.name for p in folder.glob("*.xlsx"))),
+        "periods": ", ".join(sorted(frame["period"].unique())),
+        "dagster/row_count": len(frame),
+    }
+    with warehouse.connect() as con:
+        build_state.record_success(con, step, inputs, warehouse.run_id, metadata)
     return dg.MaterializeResult(
-        metadata={
-            "workbooks": dg.MetadataValue.text(
-                ", ".join(sorted(p.name for p in folder.glob("*.xlsx")))
-            ),
-            "periods": dg.MetadataValue.text(", ".join(sorted(frame["period"].unique()))),
-            "dagster/row_count": len(frame),
-        }
+        metadata={**metadata, "unchanged_since": "no: read now"},
+        data_version=dg.DataVersion(inputs),
+    )
+
+
+def _table_exists(con) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'raw' "
+            "and table_name = 'dfe_cin_benchmarks' and database_name = current_database()"
+        ).fetchone()[0]
     )

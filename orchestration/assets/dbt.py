@@ -51,6 +51,27 @@ def dbt_resource() -> DbtCliResource:
     )
 
 
+STEP = "dbt"
+
+
+def dbt_threads() -> int:
+    """dbt's threads: one per core (CSC_DBT_THREADS to choose). They share dbt's one DuckDB
+    process, so this overlaps dbt's own work between queries; DuckDB itself already uses every
+    core within a query."""
+    text = (os.environ.get("CSC_DBT_THREADS") or "").strip()
+    return max(1, int(text)) if text.isdigit() else max(1, os.cpu_count() or 1)
+
+
+def _unchanged_since(last: dict | None, inputs: dict, may_skip: bool) -> str | None:
+    """The run of the last successful dbt build if dbt need not run: nothing it is made from
+    (code, settings, the loads of the extracts, the benchmarks) changed since, and the previous
+    run finished. Otherwise None: dbt builds everything, as nearly every mart depends on nearly
+    every extract."""
+    if may_skip and last is not None and last["metadata"] == json.loads(json.dumps(inputs)):
+        return last["run_id"]
+    return None
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -62,14 +83,33 @@ def warehouse_dbt_models(
     # dbt runs as a subprocess: the LA code and the coverage dates go in as --vars; the
     # warehouse path (profiles.yml) is read from the environment, set from the settings the
     # other steps use, absolute.
+    from orchestration import build_state
+
     settings = load_settings()
     os.environ["CSC_WAREHOUSE"] = str(settings.warehouse)
+    with warehouse.connect() as con:
+        benchmarks = build_state.last_success(con, "raw/dfe_cin_benchmarks")
+        inputs = {
+            "code": build_state.code_version(),
+            "vars": settings.dbt_vars(),
+            "benchmarks": benchmarks["fingerprint"] if benchmarks else None,
+            "loads": build_state.loads_fingerprint(con),
+        }
+        last = build_state.last_success(con, STEP)
+        since = _unchanged_since(last, inputs, warehouse.may_skip_unchanged)
+        if since is None:
+            build_state.forget(con, STEP)  # a dbt build killed part way is no success
+    outputs = _in_dependency_order(context)
+    if since is not None:
+        context.log.info(f"no input changed since dbt build {since}: dbt not run")
+        yield from _unchanged(context, outputs, since)
+        return
     # One target folder, replaced by each build, rather than a new one per run piling up.
     invocation = dbt.cli(
-        ["build", "--vars", json.dumps(settings.dbt_vars())],
+        ["build", "--threads", str(dbt_threads()), "--vars", json.dumps(settings.dbt_vars())],
         context=context,
-        target_path=DBT_PROJECT_DIR / "target" / "build",
-    )
+        target_path=dbt_target_dir(),
+    )  # fmt: skip
     yield from invocation.stream()
     # Reached only when every test of severity error passed (stream() raises otherwise): keep
     # the test summary for the published build's meta.build_info.
@@ -81,3 +121,49 @@ def warehouse_dbt_models(
             "select ? as dagster_run_id, ? as summary_json",
             [context.run.run_id, json.dumps(summary)],
         )
+        build_state.record_success(con, STEP, build_state.fingerprint(STEP, inputs),
+                                   context.run.run_id, inputs)  # fmt: skip
+
+
+def _unchanged(context, outputs, since: str):
+    """Outputs, and results of the tests, of models that were not rebuilt: they stand as the
+    build `since` made and tested them, from the same inputs and code."""
+    metadata = {"unchanged_since": since}
+    for name in outputs:
+        yield dg.Output(None, output_name=name, metadata=metadata)
+    for key in sorted(context.selected_asset_check_keys, key=str):
+        yield dg.AssetCheckResult(
+            asset_key=key.asset_key,
+            check_name=key.name,
+            passed=True,
+            metadata={**metadata, "note": "not run again: its model is unchanged"},
+        )
+
+
+def _in_dependency_order(context) -> list[str]:
+    """The selected models' output names, each after those it depends on (Dagster requires a
+    multi-asset to yield them so)."""
+    by_key = {
+        key: name
+        for name, key in context.assets_def.keys_by_output_name.items()
+        if name in context.selected_output_names
+    }
+    deps = {key: set(context.assets_def.asset_deps.get(key, ())) & set(by_key) for key in by_key}
+    ordered, done = [], set()
+    while len(ordered) < len(by_key):
+        ready = sorted((k for k in by_key if k not in done and deps[k] <= done), key=str)
+        if not ready:  # a cycle cannot happen in dbt; keep the rest in name order
+            ready = sorted((k for k in by_key if k not in done), key=str)
+        for key in ready:
+            ordered.append(by_key[key])
+            done.add(key)
+    return ordered
+
+
+def dbt_target_dir():
+    """Where dbt writes its artifacts and log: CSC_DBT_TARGET_DIR, else dbt_project/target/build
+    (the benchmark keeps its own)."""
+    from pathlib import Path
+
+    value = os.environ.get("CSC_DBT_TARGET_DIR")
+    return Path(value) if value else DBT_PROJECT_DIR / "target" / "build"

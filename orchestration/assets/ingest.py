@@ -1,4 +1,8 @@
-"""One Dagster asset per source extract: read, validate and load it into `raw.<extract>`."""
+"""One Dagster asset per source extract: read, validate and load it into `raw.<extract>`.
+
+A file identical to the one its raw table was last loaded from, by the same ingest rules, is not
+read again (orchestration/build_state.py has the whole rule): the asset reports "unchanged
+since" that load."""
 
 import datetime as dt
 
@@ -18,7 +22,7 @@ def _ingest_asset(extract: Extract) -> dg.AssetsDefinition:
     @dg.asset(
         key=key,
         group_name="ingest",
-        kinds={"duckdb", "pandas"},
+        kinds={"duckdb", "pandera"},
         description=(
             f"{extract.grain.capitalize()}: `{extract.name}` from CSC_SOURCE_DIR, validated "
             "against the source contract. Clean rows in raw, rejected rows in audit.rejected_rows."
@@ -36,7 +40,15 @@ def _ingest_asset(extract: Extract) -> dg.AssetsDefinition:
         loaded_at = dt.datetime.now().replace(microsecond=0)
         with warehouse.connect() as con:
             try:
-                result = load_extract(con, extract, settings.source_dir, loaded_at)
+                result = load_extract(
+                    con,
+                    extract,
+                    settings.source_dir,
+                    loaded_at,
+                    collect_rejections=False,
+                    # After a failed or killed build, or with CSC_FULL_REBUILD, every file loads.
+                    skip_unchanged=warehouse.may_skip_unchanged,
+                )
             except ExtractFileError as exc:
                 # The whole file is unusable: fail this extract only, with the file and column
                 # named; the other extracts' assets still run.
@@ -51,6 +63,11 @@ def _ingest_asset(extract: Extract) -> dg.AssetsDefinition:
                 [extract.name],
             ).fetchone()[0]
         pause_if_requested(f"ingest:{extract.name}")
+        if result.unchanged_since is not None:
+            context.log.info(
+                f"{extract.name}: {result.source_file} unchanged since {result.unchanged_since}: "
+                "not read again"
+            )
         for warning in result.warnings:
             context.log.warning(warning)
         if result.rejected:
@@ -65,7 +82,9 @@ def _ingest_asset(extract: Extract) -> dg.AssetsDefinition:
                 "rows_rejected": result.rejected,
                 "rows_blank": result.blank,
                 "dagster/row_count": result.loaded,
-            }
+                "unchanged_since": str(result.unchanged_since or "no: loaded now"),
+            },
+            data_version=dg.DataVersion(result.content_sha256 or "missing"),
         )
         yield dg.AssetCheckResult(
             check_name="rows_accounted_for",

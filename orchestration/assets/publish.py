@@ -23,7 +23,25 @@ from orchestration.warehouse import WarehouseResource
     ),
 )
 def analyst_database(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    from orchestration import build_state
+
     settings = load_settings()
+    step = "published/analyst_database"
+    with warehouse.connect() as con:
+        dbt = build_state.last_success(con, "dbt")
+        inputs = build_state.fingerprint(
+            step,
+            dbt["fingerprint"] if dbt else None,
+            [str(settings.analyst_db), str(settings.source_dir)],
+            [settings.data_as_at, settings.data_from],
+        )
+        last = build_state.unchanged(con, step, inputs, warehouse.may_skip_unchanged)
+        if last is not None and _holds_build(settings.analyst_db, last["metadata"].get("build_id")):
+            context.log.info(f"nothing changed: {settings.analyst_db} still holds this build")
+            return dg.MaterializeResult(
+                metadata={**last["metadata"], "unchanged_since": str(last["finished_at"])}
+            )
+        build_state.forget(con, step)
     stats = context.instance.get_run_stats(context.run.run_id)
     started = dt.datetime.fromtimestamp(stats.start_time) if stats.start_time else None
     with warehouse.connect() as con:
@@ -65,11 +83,34 @@ def analyst_database(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         data_from_setting=settings.data_from,
     )
     checksums = publish(settings.warehouse, settings.analyst_db, info)
+    metadata = {
+        "path": str(settings.analyst_db),
+        "build_id": info.build_id,
+        "tables": len(checksums),
+        "kpi_values_checksum": checksums.get("marts.kpi_values", ""),
+    }
+    with warehouse.connect() as con:
+        build_state.record_success(con, step, inputs, context.run.run_id, metadata)
     return dg.MaterializeResult(
         metadata={
+            **metadata,
             "path": dg.MetadataValue.path(str(settings.analyst_db)),
-            "build_id": info.build_id,
-            "tables": len(checksums),
-            "kpi_values_checksum": checksums.get("marts.kpi_values", ""),
+            "unchanged_since": "no: published now",
         }
     )
+
+
+def _holds_build(analyst_db, build_id) -> bool:
+    """The published file is there and is the build recorded (not replaced or removed since)."""
+    import duckdb
+
+    if not build_id or not analyst_db.exists():
+        return False
+    try:
+        con = duckdb.connect(str(analyst_db), read_only=True)
+        try:
+            return con.execute("select build_id from meta.build_info").fetchone()[0] == build_id
+        finally:
+            con.close()
+    except Exception:  # noqa: BLE001 - damaged or foreign: publish again
+        return False

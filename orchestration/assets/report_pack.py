@@ -46,8 +46,34 @@ report_months = dg.MonthlyPartitionsDefinition(start_date="2010-01", fmt="%Y-%m"
     ),
 )
 def kpi_pack(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    import shutil
+    from pathlib import Path
+
+    from orchestration import build_state
+
     settings = load_settings()
     requested = context.partition_key if context.has_partition_key else settings.report_month
+    step = "exports/kpi_pack"
+    with warehouse.connect() as con:
+        dbt = build_state.last_success(con, "dbt")
+        inputs = build_state.fingerprint(
+            step,
+            dbt["fingerprint"] if dbt else None,
+            [str(settings.export_dir), requested, settings.export_mode],
+            [str(d) for d in commentary_dirs(settings)],
+            bool(shutil.which("chromium")),
+        )
+        # A month asked for by partition (a backfill) is always made.
+        may_skip = warehouse.may_skip_unchanged and not context.has_partition_key
+        last = build_state.unchanged(con, step, inputs, may_skip)
+        made = last and last["metadata"].get("workbook")
+        if last is not None and made and Path(made).is_file():
+            context.log.info(f"nothing changed: the pack in {last['metadata']['folder']} stands")
+            return dg.MaterializeResult(
+                metadata={**last["metadata"], "unchanged_since": str(last["finished_at"])}
+            )
+        if not context.has_partition_key:
+            build_state.forget(con, step)
     try:
         with warehouse.connect() as con:
             result = build_pack(
@@ -78,13 +104,21 @@ def kpi_pack(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         "warnings": "; ".join(result.warnings) or "none",
     }
     if not context.has_partition_key:
+        with warehouse.connect() as con:
+            build_state.record_success(
+                con,
+                step,
+                inputs,
+                context.run.run_id,
+                {k: getattr(v, "value", v) for k, v in metadata.items()},
+            )
         # Also record the month written as a partition of this asset, for dagster dev's view.
         context.log_event(
             dg.AssetMaterialization(
                 asset_key=KPI_PACK_KEY, partition=result.month, metadata=metadata
             )
         )
-    return dg.MaterializeResult(metadata=metadata)
+    return dg.MaterializeResult(metadata={**metadata, "unchanged_since": "no: made now"})
 
 
 def report_pack_summary(result) -> list[str]:

@@ -9,6 +9,7 @@ is turned into contract text, optionally made dirty, and written.
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -73,6 +74,23 @@ def _opened_in_window(frame: pd.DataFrame, end_column: str, win: Window) -> pd.D
     return frame[keep.to_numpy()].reset_index(drop=True)
 
 
+MAX_SCALE = 100.0
+# Up to this scale one authority's extracts are built in memory (about 2.6 GB at 5). Above it the
+# extracts are those of several authorities of at most PART_SCALE each, as a hub pooling them would
+# hold: built one after another, each appended to the files and freed before the next, so memory
+# stays that of one part whatever the scale. Ids carry their authority's prefix (H01-, H02-, ...).
+MAX_PART_SCALE = 5.0
+PART_SCALE = 2.5
+
+
+def parts(seed: int, scale: float) -> list[tuple[int, float, str]]:
+    """(seed, scale, id prefix) of each authority the extracts are made of."""
+    if scale <= MAX_PART_SCALE:
+        return [(seed, scale, "")]
+    count = math.ceil(scale / PART_SCALE)
+    return [(seed + 1000 * k, scale / count, f"H{k + 1:02d}-") for k in range(count)]
+
+
 class ArgumentError(ValueError):
     """An argument of `generate` is out of range (the CLI reports it without a traceback)."""
 
@@ -82,8 +100,14 @@ def _check(months: int, end: str, scale: float, dirty: float, fmt: str) -> None:
         raise ArgumentError(f"end must be YYYY-MM, got {end!r}")
     if months < 1:
         raise ArgumentError("months must be at least 1")
-    if not 0 < scale <= 20:
-        raise ArgumentError("scale must be above 0 and at most 20")
+    if not 0 < scale <= MAX_SCALE:
+        raise ArgumentError(f"scale must be above 0 and at most {MAX_SCALE:g}")
+    if scale > MAX_PART_SCALE and dirty > 0:
+        raise ArgumentError(f"--dirty is for scales up to {MAX_PART_SCALE:g}")
+    if scale > MAX_PART_SCALE and fmt == "xlsx":
+        raise ArgumentError(
+            f"above scale {MAX_PART_SCALE:g} an extract outgrows a worksheet: use csv or parquet"
+        )
     if not 0 <= dirty <= 1:
         raise ArgumentError("dirty must be a rate between 0 and 1")
     if fmt not in writer.FORMATS:
@@ -200,22 +224,37 @@ def generate(
     _check(months, end, scale, dirty, fmt)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    pieces = parts(seed, scale)
+    rows: dict[str, int] = {}
+    injected: list[dict] = []
+    appenders: dict[str, writer.Appender] = {}
     with tqdm(
-        total=8 + len(EXTRACTS), desc="demo extracts", unit="step", disable=not progress
+        total=(8 + len(EXTRACTS)) * len(pieces),
+        desc="demo extracts",
+        unit="step",
+        disable=not progress,
     ) as bar:
-        frames = build_frames(seed, months, end, scale, bar)
-        rows: dict[str, int] = {}
-        injected: list[dict] = []
-        for name, frame in frames.items():
-            extract = EXTRACTS_BY_NAME[name]
-            text = writer.to_text(frame, extract)
-            if dirty > 0:
-                text, records = faults.inject(seed, extract, text, dirty)
-                injected += records
-            writer.write(text, extract, out, fmt)
-            rows[name] = len(text)
-            bar.set_postfix_str(name)
-            bar.update()
+        for part_seed, part_scale, prefix in pieces:
+            frames = build_frames(part_seed, months, end, part_scale, bar)
+            for name in list(frames):
+                extract = EXTRACTS_BY_NAME[name]
+                text = writer.to_text(frames.pop(name), extract)
+                if dirty > 0:
+                    text, records = faults.inject(seed, extract, text, dirty)
+                    injected += records
+                if len(pieces) == 1:
+                    writer.write(text, extract, out, fmt)
+                else:
+                    writer.prefix_ids(text, extract, prefix)
+                    if name not in appenders:
+                        appenders[name] = writer.Appender(extract, out, fmt)
+                    appenders[name].append(text)
+                rows[name] = rows.get(name, 0) + len(text)
+                bar.set_postfix_str(name)
+                bar.update()
+            del frames
+    for appender in appenders.values():
+        appender.close()
     faults_path = out / FAULTS_FILE
     if dirty > 0:
         summary = {

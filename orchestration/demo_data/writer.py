@@ -108,3 +108,54 @@ def _write_xlsx(text: pd.DataFrame, extract: Extract, path: Path) -> None:
                 fixed.compress_type = zipfile.ZIP_DEFLATED
                 fixed.external_attr = info.external_attr
                 target.writestr(fixed, content)
+
+
+def prefix_ids(text: pd.DataFrame, extract: Extract, prefix: str) -> None:
+    """Every id of the extract (ID columns) prefixed, in place: the ids of one of several
+    authorities pooled into one set of extracts."""
+    from orchestration.extracts import ID
+
+    for column in extract.columns:
+        if column.kind == ID:
+            values = text[column.name].to_numpy(dtype=object, copy=True)
+            filled = values != ""
+            values[filled] = prefix + values[filled].astype(str).astype(object)
+            text[column.name] = values
+
+
+class Appender:
+    """One extract file written part by part (CSV or Parquet): the header once, then rows."""
+
+    def __init__(self, extract: Extract, out_dir: Path, fmt: str):
+        if fmt not in ("csv", "parquet"):
+            raise ValueError(f"{fmt} cannot be written part by part")
+        self.path = out_dir / f"{extract.name}.{fmt}"
+        self.fmt = fmt
+        self._parquet = None
+        self._started = False
+
+    def append(self, text: pd.DataFrame) -> None:
+        if self.fmt == "csv":
+            text.to_csv(
+                self.path,
+                index=False,
+                header=not self._started,
+                mode="a" if self._started else "w",
+                lineterminator="\n",
+                encoding="utf-8",
+            )
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pydict(
+                {c: pa.array(text[c].tolist(), type=pa.string()) for c in text.columns}
+            )
+            if self._parquet is None:
+                self._parquet = pq.ParquetWriter(self.path, table.schema, compression="snappy")
+            self._parquet.write_table(table)
+        self._started = True
+
+    def close(self) -> None:
+        if self._parquet is not None:
+            self._parquet.close()

@@ -1,5 +1,9 @@
 """Turning one text cell into a typed value by the column's kind, or a reason it cannot be.
 
+This is the statement of the cell rules; ingest applies them in SQL over whole columns
+(`rules.py`, held to this module by tests/test_ingest_rules.py) and calls `parse_cell` itself only
+for the cells the SQL leaves to it (non-ASCII text in a typed column).
+
 The file rules of the source contract: IDs are trimmed strings (Excel's `12.0` is `12`, leading
 zeros kept); dates are `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`, `DD/MM/YYYY` or `DD/MM/YYYY HH:MM`;
 flags are Y/N, 1/0, true/false or yes/no in any case; codes are matched ignoring case.

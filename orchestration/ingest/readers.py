@@ -1,25 +1,27 @@
-"""Finding and reading one extract file (CSV, xlsx or Parquet) into text cells with spreadsheet row
-numbers.
+"""Finding one extract file (CSV, xlsx or Parquet), and the reference reading of it: text cells
+with spreadsheet row numbers, cell by cell in Python.
 
 Everything comes out as text (or None for an empty cell) so that parsing is one code path for all
 three formats and a bad value becomes a row rejection with a reason, not a type error. Row numbers
 are as a spreadsheet user counts them: the header is row 1, the first data record row 2 (a quoted
-newline inside a CSV field does not start a new row).
+newline inside a CSV field does not start a new row). `stage.py` puts the rows into DuckDB, with
+this reading or (for most CSV files) a faster one that reads the same.
 
 A cell that cannot be turned into text honestly (an xlsx formula with no saved value, a nested
-Parquet value, text longer than `MAX_CELL_CHARS`) is a cell problem: its row is rejected with the
-reason, never loaded as blank or as the repr of a structure. Messages name the file, the row and
-the column, never the contents of a cell: an extract is child-level data.
+Parquet value) is a cell problem: its row is rejected with the reason, never loaded as blank or as
+the repr of a structure; so is text longer than `MAX_CELL_CHARS` (`validate.py`). Messages name
+the file, the row and the column, never the contents of a cell: an extract is child-level data.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
 import math
 import re
 import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -61,9 +63,11 @@ class RawRow:
 class RawTable:
     path: Path
     header: list[str]
-    rows: list[RawRow] = field(default_factory=list)
+    rows: Iterable[RawRow] = field(default_factory=list)
     # What the reader had to decide that the sender should know (a hidden sheet skipped).
     warnings: list[str] = field(default_factory=list)
+    # Where in the file the rows are: the sheet's name for xlsx, None for CSV and Parquet.
+    source_ref: str | None = None
 
 
 def find_extract_file(source_dir: Path, extract: str) -> tuple[Path | None, list[Path]]:
@@ -112,78 +116,119 @@ def _check_is_plain_file(path: Path, folder: Path) -> None:
         raise ExtractFileError(path, "resolves to a file outside CSC_SOURCE_DIR")
 
 
-def read_extract_file(path: Path) -> RawTable:
+def open_extract_file(path: Path) -> RawTable:
+    """The file's header and an iterator over its rows, read exactly as the contract says.
+
+    This is the reference reader, cell by cell in Python: `stage.py` uses it for xlsx, for
+    Parquet columns of types it has no vectorised rule for, and for every CSV file that the fast
+    reader (pyarrow) cannot be shown to read identically. Rows are produced lazily, so memory is
+    bounded by one row, not the file; a fault found part way (a CSV quote never closed, a merged
+    xlsx heading) raises `ExtractFileError` from the iterator.
+    """
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        table = _read_csv(path)
-    elif suffix == ".xlsx":
-        table = _read_xlsx(path)
-    elif suffix == ".parquet":
-        table = _read_parquet(path)
-    else:
-        raise ExtractFileError(
-            path, f"unsupported file type '{suffix}' (use .csv, .xlsx or .parquet)"
-        )
-    for row in table.rows:
-        for position, cell in enumerate(row.cells):
-            if cell is not None and len(cell) > MAX_CELL_CHARS:
-                row.cells[position] = None
-                row.cell_problems[position] = (
-                    f"value of {len(cell):,} characters is longer than the {MAX_CELL_CHARS:,} "
-                    "allowed"
-                )
+        return _read_csv(path)
+    if suffix == ".xlsx":
+        return _read_xlsx(path)
+    if suffix == ".parquet":
+        return _read_parquet(path)
+    raise ExtractFileError(path, f"unsupported file type '{suffix}' (use .csv, .xlsx or .parquet)")
+
+
+def read_extract_file(path: Path) -> RawTable:
+    """The whole file in memory (for tests and small files): `open_extract_file`, rows listed."""
+    table = open_extract_file(path)
+    table.rows = list(table.rows)
     return table
 
 
-def _decode(path: Path, data: bytes) -> str:
-    # UTF-16 from "Unicode text" exports: refuse clearly rather than decode to NUL-riddled text.
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) >= 4 and data[1:4:2] == b"\x00\x00"):
-        raise ExtractFileError(path, "the file is UTF-16 encoded; save it as CSV UTF-8 and reload")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in cp1252; every byte but five decodes, so this rarely fails.
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError as exc:
+def csv_encoding(path: Path) -> str:
+    """The Python codec a CSV extract is read with: 'utf-8-sig', else 'cp1252' (Excel on
+    Windows saves "CSV" in cp1252); raises ExtractFileError for UTF-16, for bytes that are
+    neither, and for a file with nothing but white space. Reads the file in blocks."""
+    with open(path, "rb") as handle:
+        first = handle.read(4)
+        # UTF-16 from "Unicode text" exports: refuse clearly rather than decode to NUL-riddled
+        # text.
+        if first[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+            len(first) >= 4 and first[1:4:2] == b"\x00\x00"
+        ):
             raise ExtractFileError(
-                path, f"the file is neither UTF-8 nor Windows-1252 text (byte {exc.start})"
-            ) from None
+                path, "the file is UTF-16 encoded; save it as CSV UTF-8 and reload"
+            )
+        for encoding in ("utf-8-sig", "cp1252"):
+            handle.seek(0)
+            decoder = codecs.getincrementaldecoder(encoding)()
+            blank, offset = True, 0
+            try:
+                while block := handle.read(1 << 22):
+                    blank = not decoder.decode(block).strip() and blank
+                    offset += len(block)
+                blank = not decoder.decode(b"", final=True).strip() and blank
+            except UnicodeDecodeError as exc:
+                if encoding == "cp1252":
+                    # cp1252 leaves five bytes undefined; the offset is the file's.
+                    raise ExtractFileError(
+                        path,
+                        "the file is neither UTF-8 nor Windows-1252 text "
+                        f"(byte {offset + exc.start})",
+                    ) from None
+                continue
+            if blank:
+                raise ExtractFileError(path, "the file is empty: a header row is required")
+            return encoding
+    raise AssertionError("unreachable")
 
 
 def _read_csv(path: Path) -> RawTable:
-    text = _decode(path, path.read_bytes())
-    if not text.strip():
-        raise ExtractFileError(path, "the file is empty: a header row is required")
+    encoding = csv_encoding(path)
     csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
+    stream = open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed by _csv_rows
     # strict: an unterminated quote is an error, not a field that silently swallows the rows after
     # it (found by the bad-input catalogue: three rows read as one).
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(stream, strict=True)
     try:
         header = next(reader)
-        table = RawTable(path, header)
-        width = len(header)
-        for row_number, record in enumerate(reader, start=2):
+    except csv.Error as exc:
+        stream.close()
+        raise _csv_error(path, reader, exc) from None
+    except StopIteration:  # only a byte-order mark
+        stream.close()
+        raise ExtractFileError(path, "the file is empty: a header row is required") from None
+    return RawTable(path, header, _csv_rows(path, stream, reader, len(header)))
+
+
+def _csv_error(path: Path, reader, exc: csv.Error) -> ExtractFileError:
+    # The csv module's messages describe the fault ("unexpected end of data"), never a field.
+    return ExtractFileError(path, f"not a readable CSV at line {reader.line_num}: {exc}")
+
+
+def _csv_rows(path: Path, stream, reader, width: int) -> Iterator[RawRow]:
+    try:
+        row_number = 1
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise _csv_error(path, reader, exc) from None
+            row_number += 1
             cells = [c if c != "" else None for c in record]
             if len(cells) > width:
                 extra = cells[width:]
                 if any(c is not None and c.strip() for c in extra):
-                    table.rows.append(
-                        RawRow(
-                            row_number,
-                            cells[:width],
-                            f"row has {len(cells)} fields but the header has {width}",
-                        )
+                    yield RawRow(
+                        row_number,
+                        cells[:width],
+                        f"row has {len(cells)} fields but the header has {width}",
                     )
                     continue
                 cells = cells[:width]
             cells += [None] * (width - len(cells))
-            table.rows.append(RawRow(row_number, cells))
-    except csv.Error as exc:
-        # The csv module's messages describe the fault ("unexpected end of data"), never a field.
-        message = f"not a readable CSV at line {reader.line_num}: {exc}"
-        raise ExtractFileError(path, message) from None
-    return table
+            yield RawRow(row_number, cells)
+    finally:
+        stream.close()
 
 
 class _CellProblem(Exception):
@@ -273,7 +318,17 @@ def _read_xlsx(path: Path) -> RawTable:
         # Trailing empty header cells are formatting, not columns.
         while header and header[-1] == "":
             header.pop()
-        table = RawTable(path, header, warnings=warnings)
+    except BaseException:
+        workbook.close()
+        formulas.close()
+        raise
+    table = RawTable(path, header, warnings=warnings, source_ref=sheet.title)
+    table.rows = _xlsx_rows(path, workbook, formulas, sheet, rows, formula_rows, header)
+    return table
+
+
+def _xlsx_rows(path, workbook, formulas, sheet, rows, formula_rows, header) -> Iterator[RawRow]:
+    try:
         width = len(header)
         beyond = False
         # Both passes walk the same sheet, row for row.
@@ -290,15 +345,14 @@ def _read_xlsx(path: Path) -> RawTable:
                 or any(p >= width for p in row.cell_problems)
             ):
                 beyond = True
-                table.rows.append(
-                    RawRow(row_number, cells[:width], f"row has values beyond the {width} headings")
+                yield RawRow(
+                    row_number, cells[:width], f"row has values beyond the {width} headings"
                 )
                 continue
             row.cells = cells[:width] + [None] * (width - len(cells))
-            table.rows.append(row)
+            yield row
         if beyond or "" in header:
             _refuse_merged_header(path, workbook, sheet)
-        return table
     finally:
         workbook.close()
         formulas.close()
@@ -331,12 +385,27 @@ def _read_parquet(path: Path) -> RawTable:
     import pyarrow.parquet as pq
 
     try:
-        arrow = pq.read_table(path)
+        parquet = pq.ParquetFile(path)
+        header = list(parquet.schema_arrow.names)
     except Exception as exc:  # pyarrow raises ArrowInvalid/OSError for damaged files
         raise ExtractFileError(path, f"not a readable Parquet file ({exc})") from None
-    header = list(arrow.column_names)
-    columns = [arrow.column(i).to_pylist() for i in range(arrow.num_columns)]
     table = RawTable(path, header)
-    for i in range(arrow.num_rows):
-        table.rows.append(_row_cells(i + 2, [col[i] for col in columns]))
+    table.rows = _parquet_rows(path, parquet)
     return table
+
+
+def parquet_batches(path: Path, parquet) -> Iterator:
+    """The file's record batches; a damaged row group raises ExtractFileError."""
+    try:
+        yield from parquet.iter_batches(batch_size=65_536)
+    except Exception as exc:
+        raise ExtractFileError(path, f"not a readable Parquet file ({exc})") from None
+
+
+def _parquet_rows(path: Path, parquet) -> Iterator[RawRow]:
+    row_number = 1
+    for batch in parquet_batches(path, parquet):
+        columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+        for i in range(batch.num_rows):
+            row_number += 1
+            yield _row_cells(row_number, [col[i] for col in columns])

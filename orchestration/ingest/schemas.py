@@ -1,387 +1,154 @@
-"""Hand-written pandera models, one per extract, checked after each cell has been parsed.
+"""The pandera schema of every extract, generated from the extract contract (`extracts.py`).
 
-Parsing (`parse.py`) has already turned text into types and rejected what does not parse, blank
-required values and unknown codes; these models hold the rules that need the typed value or the
-whole row: code lists and ranges (kept here too, so a Parquet file's typed values are held to the
-same rules) and dates that cannot be true (before 1900, or after the day of loading where only a
-forecast may be in the future). An end date before its start is not a rejection: the row loads
-and the measures that need the interval leave it out (dbt: audit.kpi_exclusions,
-audit.date_contradictions). `tests/test_ingest.py` checks that every model names exactly the
-columns of its extract in `extracts.py`.
+The contract is the one statement of each extract's columns, their kinds, which are required,
+their code lists and ranges, and which dates may lie in the future or must be month ends; this
+module turns each extract into a pandera DataFrameSchema for pandera's Ibis backend, which
+validates a table in the working DuckDB database itself (each check is a query; no row reaches
+Python unless it fails). The schema is applied to the rows that parsed (`validate.py`: the casts,
+code lists, blank required values and duplicate keys are SQL over the whole staged table), as the
+hand-written pandas models were before, and holds the rules that need the typed value or the
+whole row:
+
+- every column's type, and required columns non-null;
+- code lists (`isin`) and ranges (`ge`, `le`), also where the parse has already held the value
+  to them, so the schema states the whole contract;
+- dates: none before 1900, and none after the day of loading unless the contract says the date
+  may be in the future (`Column.future`: an expected date of birth, a review's due date);
+- month-end dates (`Column.month_end`) and the columns of which one must be filled
+  (`Extract.one_of`).
+
+An end date before its start (`Extract.date_order`) is not a check: the row loads, and dbt leaves
+it out of the measures that need the interval (audit.kpi_exclusions, audit.date_contradictions).
+
+Check names are the rejection reasons `validate.py` writes (pandera's built-in `isin`, `ge` and
+`le` are named by pandera and translated there). "Today" is read when a schema is made, never at
+import, so a long-running `dagster dev` stays correct.
 """
 
 from __future__ import annotations
 
-import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
+import datetime as dt
 
 from orchestration import extracts as x
 
-EARLIEST = pd.Timestamp("1900-01-01")
-
-
-def _today() -> pd.Timestamp:
-    # Called at validation time, never at import, so a long-running `dagster dev` stays correct.
-    return pd.Timestamp.now().normalize() + pd.Timedelta(days=1)
-
-
-def _plausible(series: pd.Series) -> pd.Series:
-    return series.isna() | ((series >= EARLIEST) & (series < _today()))
-
-
-def _not_before_1900(series: pd.Series) -> pd.Series:
-    return series.isna() | (series >= EARLIEST)
-
-
-def Id(**kwargs):  # noqa: N802 - reads as a type in the models below
-    return pa.Field(nullable=False, str_length={"min_value": 1}, **kwargs)
-
-
-def OptionalId():  # noqa: N802
-    return pa.Field(nullable=True)
-
-
-def Code(codes: tuple[str, ...], nullable: bool = True):  # noqa: N802
-    return pa.Field(nullable=nullable, isin=list(codes))
-
-
-def Optional():  # noqa: N802
-    return pa.Field(nullable=True)
-
-
-def Required():  # noqa: N802
-    return pa.Field(nullable=False)
-
-
-class ExtractModel(pa.DataFrameModel):
-    class Config:
-        # Extra columns are kept in raw and ignored downstream (source contract).
-        strict = False
-        coerce = False
-
-
-class SsdPerson(ExtractModel):
-    pers_person_id: Series[str] = Id()
-    pers_sex: Series[str] = Code(x.SEX)
-    pers_ethnicity: Series[str] = Optional()
-    pers_dob: Series[pd.Timestamp] = Optional()
-    pers_expected_dob: Series[pd.Timestamp] = Optional()
-    pers_death_date: Series[pd.Timestamp] = Optional()
-
-    @pa.check("pers_dob", "pers_death_date", name="date in the future or before 1900")
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-    @pa.check("pers_expected_dob", name="date before 1900")
-    def expected_dob_sane(cls, series):
-        return _not_before_1900(series)
-
-    @pa.dataframe_check(name="pers_dob: neither date of birth nor expected date of birth given")
-    def has_a_birth_date(cls, df):
-        return df["pers_dob"].notna() | df["pers_expected_dob"].notna()
-
-
-class SsdContacts(ExtractModel):
-    cont_contact_id: Series[str] = Id()
-    cont_person_id: Series[str] = Id()
-    cont_contact_date: Series[pd.Timestamp] = Required()
-    cont_contact_source_code: Series[str] = Optional()
-    cont_contact_outcome_json: Series[str] = Optional()
-
-    @pa.check("cont_contact_date", name="date in the future or before 1900")
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-
-class SsdCinEpisodes(ExtractModel):
-    cine_referral_id: Series[str] = Id()
-    cine_person_id: Series[str] = Id()
-    cine_referral_date: Series[pd.Timestamp] = Required()
-    cine_referral_decision_date: Series[pd.Timestamp] = Optional()
-    cine_referral_source_code: Series[str] = Optional()
-    cine_referral_nfa: Series[pd.BooleanDtype] = Optional()
-    cine_cin_primary_need_code: Series[str] = Code(x.PRIMARY_NEED)
-    cine_close_date: Series[pd.Timestamp] = Optional()
-    cine_close_reason: Series[str] = Code(x.CLOSE_REASON)
-    cine_referral_team: Series[str] = Optional()
-
-    @pa.check(
-        "cine_referral_date",
-        "cine_referral_decision_date",
-        "cine_close_date",
-        name="date in the future or before 1900",
-    )
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-
-class SsdCinAssessments(ExtractModel):
-    cina_assessment_id: Series[str] = Id()
-    cina_person_id: Series[str] = Id()
-    cina_referral_id: Series[str] = OptionalId()
-    cina_assessment_start_date: Series[pd.Timestamp] = Required()
-    cina_assessment_auth_date: Series[pd.Timestamp] = Optional()
-    cina_assessment_team: Series[str] = Optional()
-
-    @pa.check(
-        "cina_assessment_start_date",
-        "cina_assessment_auth_date",
-        name="date in the future or before 1900",
-    )
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-    # An authorisation before the start is kept: kpi_03 lists it in audit.kpi_exclusions with the
-    # reason, as the KPI definitions' data-quality rule asks, so the analyst sees it beside the KPI.
-
-
-class SsdS47Enquiry(ExtractModel):
-    s47e_s47_enquiry_id: Series[str] = Id()
-    s47e_person_id: Series[str] = Id()
-    s47e_referral_id: Series[str] = OptionalId()
-    s47e_s47_start_date: Series[pd.Timestamp] = Required()
-    s47e_s47_end_date: Series[pd.Timestamp] = Optional()
-    s47e_s47_nfa: Series[pd.BooleanDtype] = Optional()
-
-    @pa.check("s47e_s47_start_date", "s47e_s47_end_date", name="date in the future or before 1900")
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-
-class SsdInitialCpConference(ExtractModel):
-    icpc_icpc_id: Series[str] = Id()
-    icpc_person_id: Series[str] = Id()
-    icpc_s47_enquiry_id: Series[str] = OptionalId()
-    icpc_referral_id: Series[str] = OptionalId()
-    icpc_icpc_transfer_in: Series[pd.BooleanDtype] = Optional()
-    icpc_icpc_date: Series[pd.Timestamp] = Required()
-    icpc_icpc_outcome_cp_flag: Series[pd.BooleanDtype] = Optional()
-    icpc_cp_plan_id: Series[str] = OptionalId()
-
-    @pa.check("icpc_icpc_date", name="date in the future or before 1900")
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-
-class SsdCpPlans(ExtractModel):
-    cppl_cp_plan_id: Series[str] = Id()
-    cppl_person_id: Series[str] = Id()
-    cppl_cp_plan_start_date: Series[pd.Timestamp] = Required()
-    cppl_cp_plan_end_date: Series[pd.Timestamp] = Optional()
-    cppl_cp_plan_initial_category: Series[str] = Code(x.CP_CATEGORY)
-    cppl_cp_plan_latest_category: Series[str] = Code(x.CP_CATEGORY)
-    cppl_cp_plan_ola: Series[pd.BooleanDtype] = Optional()
-
-    @pa.check(
-        "cppl_cp_plan_start_date", "cppl_cp_plan_end_date", name="date in the future or before 1900"
-    )
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-
-class SsdClaEpisodes(ExtractModel):
-    clae_cla_episode_id: Series[str] = Id()
-    clae_person_id: Series[str] = Id()
-    clae_cla_id: Series[str] = Id()
-    clae_cla_episode_start_date: Series[pd.Timestamp] = Required()
-    clae_cla_episode_start_reason: Series[str] = Code(x.START_REASON, nullable=False)
-    clae_cla_episode_ceased_date: Series[pd.Timestamp] = Optional()
-    clae_cla_episode_ceased_reason: Series[str] = Code(x.CEASED_REASON)
-    clae_entered_care_date: Series[pd.Timestamp] = Optional()
-    clae_cla_placement_id: Series[str] = OptionalId()
-
-    @pa.check(
-        "clae_cla_episode_start_date",
-        "clae_cla_episode_ceased_date",
-        "clae_entered_care_date",
-        name="date in the future or before 1900",
-    )
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-
-class SsdClaPlacement(ExtractModel):
-    clap_cla_placement_id: Series[str] = Id()
-    clap_cla_id: Series[str] = Id()
-    clap_person_id: Series[str] = Id()
-    clap_cla_placement_start_date: Series[pd.Timestamp] = Required()
-    clap_cla_placement_end_date: Series[pd.Timestamp] = Optional()
-    clap_cla_placement_type: Series[str] = Code(x.PLACEMENT_TYPE, nullable=False)
-    clap_cla_placement_provider: Series[str] = Optional()
-    clap_cla_placement_change_reason: Series[str] = Optional()
-
-    @pa.check(
-        "clap_cla_placement_start_date",
-        "clap_cla_placement_end_date",
-        name="date in the future or before 1900",
-    )
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-
-class SsdLegalStatus(ExtractModel):
-    lega_legal_status_id: Series[str] = Id()
-    lega_person_id: Series[str] = Id()
-    lega_legal_status: Series[str] = Code(x.LEGAL_STATUS, nullable=False)
-    lega_legal_status_start_date: Series[pd.Timestamp] = Required()
-    lega_legal_status_end_date: Series[pd.Timestamp] = Optional()
-
-    @pa.check(
-        "lega_legal_status_start_date",
-        "lega_legal_status_end_date",
-        name="date in the future or before 1900",
-    )
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-
-class SsdClaReviews(ExtractModel):
-    clar_cla_review_id: Series[str] = Id()
-    clar_cla_id: Series[str] = Id()
-    clar_cla_review_date: Series[pd.Timestamp] = Optional()
-    clar_cla_review_due_date: Series[pd.Timestamp] = Optional()
-    clar_cla_review_cancelled: Series[pd.BooleanDtype] = Optional()
-
-    @pa.check("clar_cla_review_date", name="date in the future or before 1900")
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-    @pa.check("clar_cla_review_due_date", name="date before 1900")
-    def due_date_sane(cls, series):
-        # A review can be due after the extract was taken; only an absurd past date is wrong.
-        return _not_before_1900(series)
-
-
-class SsdPermanence(ExtractModel):
-    perm_table_id: Series[str] = Id()
-    perm_person_id: Series[str] = Id()
-    perm_cla_id: Series[str] = OptionalId()
-    perm_adm_decision_date: Series[pd.Timestamp] = Optional()
-    perm_placement_order_date: Series[pd.Timestamp] = Optional()
-    perm_matched_date: Series[pd.Timestamp] = Optional()
-    perm_placed_for_adoption_date: Series[pd.Timestamp] = Optional()
-    perm_permanence_order_date: Series[pd.Timestamp] = Optional()
-    perm_permanence_order_type: Series[str] = Code(x.PERMANENCE_ORDER_TYPE)
-    perm_decision_reversed_date: Series[pd.Timestamp] = Optional()
-
-    @pa.check(
-        "perm_adm_decision_date",
-        "perm_placement_order_date",
-        "perm_matched_date",
-        "perm_placed_for_adoption_date",
-        "perm_permanence_order_date",
-        "perm_decision_reversed_date",
-        name="date in the future or before 1900",
-    )
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-    # A match recorded before the placement order is legitimate (A2 counts it as 0 days), so no
-    # order check between those two dates.
-
-
-class SsdProfessionals(ExtractModel):
-    prof_professional_id: Series[str] = Id()
-    prof_social_worker_registration_no: Series[str] = Optional()
-    prof_professional_job_title: Series[str] = Optional()
-    prof_professional_department: Series[str] = Optional()
-    prof_full_time_equivalency: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0, le=1.5)
-    prof_agency_worker_flag: Series[pd.BooleanDtype] = Optional()
-
-
-class SsdInvolvements(ExtractModel):
-    invo_involvements_id: Series[str] = Id()
-    invo_professional_id: Series[str] = Id()
-    invo_person_id: Series[str] = Id()
-    invo_professional_role_id: Series[str] = Optional()
-    invo_professional_team: Series[str] = Optional()
-    invo_involvement_start_date: Series[pd.Timestamp] = Required()
-    invo_involvement_end_date: Series[pd.Timestamp] = Optional()
-
-    @pa.check(
-        "invo_involvement_start_date",
-        "invo_involvement_end_date",
-        name="date in the future or before 1900",
-    )
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-
-class ExtWorkforceSnapshots(ExtractModel):
-    snapshot_date: Series[pd.Timestamp] = Required()
-    prof_professional_id: Series[str] = Id()
-    role: Series[str] = Code(x.WORKFORCE_ROLE, nullable=False)
-    qualified_social_worker: Series[pd.BooleanDtype] = Required()
-    agency_worker: Series[pd.BooleanDtype] = Required()
-    fte: Series[pd.Float64Dtype] = pa.Field(nullable=False, ge=0, le=1.5)
-    team: Series[str] = Optional()
-    long_term_absence: Series[pd.BooleanDtype] = Optional()
-
-    @pa.check("snapshot_date", name="date in the future or before 1900")
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-    @pa.check("snapshot_date", name="not a month end")
-    def month_end(cls, series):
-        return series.isna() | series.dt.is_month_end
-
-
-class ExtSupervisions(ExtractModel):
-    supervision_id: Series[str] = Id()
-    prof_professional_id: Series[str] = Id()
-    supervision_date: Series[pd.Timestamp] = Required()
-
-    @pa.check("supervision_date", name="date in the future or before 1900")
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-
-class ExtCareLeaverOutcomes(ExtractModel):
-    person_id: Series[str] = Id()
-    date_of_birth: Series[pd.Timestamp] = Required()
-    birthday_age: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=17, le=21)
-    in_touch: Series[str] = Code(x.IN_TOUCH, nullable=False)
-    activity: Series[str] = Code(x.ACTIVITY)
-    accommodation: Series[str] = Optional()
-
-    @pa.check("date_of_birth", name="date in the future or before 1900")
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-
-class ExtYjOutcomes(ExtractModel):
-    yj_outcome_id: Series[str] = Id()
-    yj_person_id: Series[str] = Id()
-    date_of_birth: Series[pd.Timestamp] = Required()
-    offence_date: Series[pd.Timestamp] = Required()
-    outcome_date: Series[pd.Timestamp] = Required()
-    outcome_type: Series[str] = Code(x.YJ_OUTCOME_TYPE, nullable=False)
-
-    @pa.check(
-        "date_of_birth", "offence_date", "outcome_date", name="date in the future or before 1900"
-    )
-    def plausible_dates(cls, series):
-        return _plausible(series)
-
-
-MODELS: dict[str, type[ExtractModel]] = {
-    "ssd_person": SsdPerson,
-    "ssd_contacts": SsdContacts,
-    "ssd_cin_episodes": SsdCinEpisodes,
-    "ssd_cin_assessments": SsdCinAssessments,
-    "ssd_s47_enquiry": SsdS47Enquiry,
-    "ssd_initial_cp_conference": SsdInitialCpConference,
-    "ssd_cp_plans": SsdCpPlans,
-    "ssd_cla_episodes": SsdClaEpisodes,
-    "ssd_cla_placement": SsdClaPlacement,
-    "ssd_legal_status": SsdLegalStatus,
-    "ssd_cla_reviews": SsdClaReviews,
-    "ssd_permanence": SsdPermanence,
-    "ssd_professionals": SsdProfessionals,
-    "ssd_involvements": SsdInvolvements,
-    "ext_workforce_snapshots": ExtWorkforceSnapshots,
-    "ext_supervisions": ExtSupervisions,
-    "ext_care_leaver_outcomes": ExtCareLeaverOutcomes,
-    "ext_yj_outcomes": ExtYjOutcomes,
+EARLIEST = dt.date(1900, 1, 1)
+FUTURE_OR_BEFORE_1900 = "date in the future or before 1900"
+BEFORE_1900 = "date before 1900"
+NOT_A_MONTH_END = "not a month end"
+
+# The DuckDB (Ibis) type each kind of column has once parsed.
+IBIS_TYPES = {
+    x.ID: "string",
+    x.TEXT: "string",
+    x.CODE: "string",
+    x.DATE: "date",
+    x.DATETIME: "timestamp(6)",
+    x.FLAG: "boolean",
+    x.NUMBER: "float64",
+    x.INTEGER: "int64",
 }
+
+
+def _date_checks(column: x.Column, today: dt.date) -> list:
+    import ibis
+    from pandera.api.checks import Check
+
+    if column.kind == x.DATETIME:
+        earliest = ibis.literal(dt.datetime.combine(EARLIEST, dt.time()))
+        tomorrow = ibis.literal(dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
+    else:
+        earliest = ibis.literal(EARLIEST)
+        tomorrow = ibis.literal(today + dt.timedelta(days=1))
+    checks = []
+    if column.future:
+        checks.append(Check(lambda data: data.table[data.key] >= earliest, name=BEFORE_1900))
+    else:
+        checks.append(
+            Check(
+                lambda data: (data.table[data.key] >= earliest) & (data.table[data.key] < tomorrow),
+                name=FUTURE_OR_BEFORE_1900,
+            )
+        )
+    if column.month_end:
+        checks.append(Check(lambda data: _is_month_end(data.table[data.key]), name=NOT_A_MONTH_END))
+    return checks
+
+
+def _is_month_end(date):
+    """The date is its month's last day (said with the calendar's rules: Ibis's interval
+    arithmetic does not compile on this stack)."""
+    import ibis
+
+    year, month = date.year(), date.month()
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days = ibis.cases(
+        (month == 2, ibis.ifelse(leap, 29, 28)),
+        (month.isin([4, 6, 9, 11]), 30),
+        else_=31,
+    )
+    return date.day() == days
+
+
+def _column(column: x.Column, today: dt.date):
+    import ibis
+    import pandera.ibis as pa
+    from pandera.api.checks import Check
+
+    checks = []
+    if column.codes is not None:
+        checks.append(Check.isin(list(column.codes)))
+    if column.minimum is not None:
+        checks.append(Check.ge(column.minimum))
+    if column.maximum is not None:
+        checks.append(Check.le(column.maximum))
+    if column.kind in (x.DATE, x.DATETIME):
+        checks += _date_checks(column, today)
+    return pa.Column(
+        ibis.dtype(IBIS_TYPES[column.kind]), checks=checks, nullable=not column.required
+    )
+
+
+def _one_of_check(extract: x.Extract):
+    from pandera.api.checks import Check
+
+    names = extract.one_of
+
+    def any_filled(data):
+        filled = data.table[names[0]].notnull()
+        for name in names[1:]:
+            filled = filled | data.table[name].notnull()
+        return filled
+
+    # Reported against the first column: "<column>: <reason>".
+    return Check(any_filled, name=f"{names[0]}: {extract.one_of_reason}")
+
+
+def extract_schema(extract: x.Extract, today: dt.date | None = None):
+    """The pandera (Ibis) DataFrameSchema of `extract`, with `today` as the day of loading.
+
+    Extra columns are allowed (the source contract keeps them in raw), so is the loader's own
+    `_position`; the schema is not strict and does not coerce: the types are the parse's.
+    """
+    import pandera.ibis as pa
+
+    today = today or dt.date.today()
+    return pa.DataFrameSchema(
+        {column.name: _column(column, today) for column in extract.columns},
+        checks=[_one_of_check(extract)] if extract.one_of else [],
+        name=extract.name,
+        strict=False,
+        coerce=False,
+    )
+
+
+class ExtractSchema:
+    """One extract's schema, made from the contract when asked for (so "today" is today)."""
+
+    def __init__(self, extract: x.Extract):
+        self.extract = extract
+
+    def to_schema(self, today: dt.date | None = None):
+        return extract_schema(self.extract, today)
+
+
+MODELS: dict[str, ExtractSchema] = {e.name: ExtractSchema(e) for e in x.EXTRACTS}
