@@ -77,3 +77,36 @@ def test_adding_a_year_is_adding_a_file(tmp_path, monkeypatch):
         assert spec.table("sw_episodes") is not None  # inherited through 2025-26 from 2023-24
     finally:
         year_specs._load.cache_clear()
+
+
+# Return fields copied code for code into a contract column (no translation), and that column.
+_COPIED_CODES = {
+    ("ssda903", "episodes", "PLACE"): ("ssd_cla_placement", "clap_cla_placement_type"),
+    ("ssda903", "episodes", "REC"): ("ssd_cla_episodes", "clae_cla_episode_ceased_reason"),
+    ("ssda903", "episodes", "RNE"): ("ssd_cla_episodes", "clae_cla_episode_start_reason"),
+    ("ssda903", "episodes", "LS"): ("ssd_legal_status", "lega_legal_status"),
+    ("ssda903", "oc3", "IN_TOUCH"): ("ext_care_leaver_outcomes", "in_touch"),
+    ("ssda903", "oc3", "ACTIV"): ("ext_care_leaver_outcomes", "activity"),
+    ("cin_census", "cin_details", "PrimaryNeedCode"):
+        ("ssd_cin_episodes", "cine_cin_primary_need_code"),
+    ("cin_census", "cin_details", "ReasonForClosure"): ("ssd_cin_episodes", "cine_close_reason"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("field", sorted(_COPIED_CODES), ids="-".join)
+def test_the_contract_accepts_every_years_codes(field):
+    # Regression: phase 1 found codes valid in some year's return that the contract's code list
+    # lacked, so ingest would reject rows the return accepts: placement K3 (2024-25) and
+    # Z11-Z14 (2025-26), episode endings E43/E44 (to 2017-18), need N0, closure RC9 (2022-23).
+    from orchestration import extracts as x
+
+    return_name, table, name = field
+    extract, column = _COPIED_CODES[field]
+    codes = set()
+    for year in YEARS:
+        body = load_spec(return_name, year).body
+        spec = (
+            body["tables"][table] if return_name == "ssda903" else body["records"][table]["fields"]
+        )
+        codes |= set(spec[name]["codes"])
+    assert codes and codes <= set(x.EXTRACTS_BY_NAME[extract].column(column).codes)
