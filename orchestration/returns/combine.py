@@ -133,7 +133,7 @@ def _combine_ssda903(returns: list[MappedReturn]) -> Combined:
     # The per-year rejections of values stand; those of placing a record (a review in no period)
     # are made again over all years' episodes.
     for r in returns:
-        out.rejections.extend(x for x in r.rejections if x.reason != ssda903_map.NO_PERIOD)
+        out.rejections.extend(x for x in r.rejections if x.reason not in ssda903_map.PLACING)
     out.rejections.extend(rejections)
     return out
 

@@ -71,6 +71,11 @@ RECORD_KEYS = {
 # The rejection of a review that no period of care of the child contains: made again when years
 # are combined, as an earlier year's episodes may hold its period.
 NO_PERIOD = "the review's date is in none of the child's periods of care in the episodes read"
+# A review dated after its return's collection year ends cannot be one the return reports (Data
+# to Insight's fake return has reviews dated years later, some in the future).
+AFTER_YEAR = "the review is dated after its return's collection year ends"
+# Rejections made when the records are placed, made again when several years are combined.
+PLACING = (NO_PERIOD, AFTER_YEAR)
 PLACED_FOR_ADOPTION = frozenset(("A3", "A4", "A5", "A6"))
 ADOPTED = frozenset(("E11", "E12"))
 ORDER_TYPES = {
@@ -234,6 +239,9 @@ def _episode_rows(period: Period, out: _Out) -> None:
 
 def _review_row(record, periods, out: _Out) -> None:
     v = record.values
+    if record.year and v["REVIEW"] and v["REVIEW"] > march_year_bounds(record.year)[1].isoformat():
+        out.reject(record, "REVIEW", AFTER_YEAR, "ssd_cla_reviews")
+        return
     period = period_at(periods, v["CHILD"], v["REVIEW"])
     if period is None:
         out.reject(record, "REVIEW", NO_PERIOD, "ssd_cla_reviews")
