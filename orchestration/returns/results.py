@@ -131,6 +131,10 @@ class Ledger:
     def state(self, source: Source) -> str | None:
         return self._state.get(source)
 
+    def reason(self, source: Source) -> str | None:
+        """Why a row was not loaded (None for the other states)."""
+        return self._reasons.get(source)
+
     def sources(self) -> list[Source]:
         return list(self._order)
 
