@@ -100,7 +100,7 @@ final as (
         best.note as support_note,
         case
             when from_returns.kpi_id is not null and best.kpi_id is null
-                then 'not available from the loaded sources: '
+                then 'no loaded return supports it: '
                 || coalesce(
                     needs.none_note,
                     'its extracts ' || from_returns.return_extracts || ' came from the '
