@@ -110,7 +110,7 @@ AUDIT_COLUMNS: dict[str, dict[str, str | tuple[str, str]]] = {
     # withheld where the contract marks their column identifying (a date of birth, free text).
     "source_reconciliation": {
         "extract": PUBLISH,
-        "person_id": PSEUDONYMISE,
+        "record_id": PSEUDONYMISE,  # the child (or worker) the records are about
         "matched_on": PUBLISH,
         "match_value": (CONTRACT_DATE, "matched_on"),
         "difference": PUBLISH,

@@ -83,8 +83,8 @@ def test_a_mixed_folder_uses_the_ssd_extract_and_lists_the_differences(mixed_fol
     con = duckdb.connect()
     ingest_folder(con, mixed_folder)
     rows = con.execute(
-        "select extract, person_id, match_value, difference, column_name, ssd_value, "
-        "return_value from audit.source_reconciliation order by extract, person_id, difference, "
+        "select extract, record_id, match_value, difference, column_name, ssd_value, "
+        "return_value from audit.source_reconciliation order by extract, record_id, difference, "
         "column_name"
     ).fetchall()
     # Worked out by hand from the fixture:
@@ -117,7 +117,7 @@ def test_a_mixed_folder_uses_the_ssd_extract_and_lists_the_differences(mixed_fol
     # The return's side names where in the return the record is.
     assert con.execute(
         "select return_source_file, return_source_row, source_return, source_year "
-        "from audit.source_reconciliation where person_id = 'C5' order by extract"
+        "from audit.source_reconciliation where record_id = 'C5' order by extract"
     ).fetchall() == [("903/episodes.csv", 5, "ssda903", "2017-18"),
                      ("903/header.csv", 5, "ssda903", "2017-18")]  # fmt: skip
     # The SSD extracts are what raw holds for the extracts they supply; the return supplies
@@ -267,3 +267,39 @@ def test_reviews_dated_after_the_collection_year_are_rejected(tmp_path):
     assert max(r["clar_cla_review_date"] for r in result.combined.tables["ssd_cla_reviews"]) <= (
         "2018-03-31"
     )
+
+
+def test_care_leavers_reconcile_on_the_person_and_birthday_age(tmp_path):
+    # The SSD extract of care leavers' outcomes is made from the return's own rows as loaded,
+    # then changed twice on purpose: the first young person's in_touch is changed, the last is
+    # left out. Exactly those two differences are listed (an extract with its own column named
+    # person_id, matched on person_id + birthday_age).
+    folder = tmp_path / "source"
+    year = folder / "2017-18"
+    year.mkdir(parents=True)
+    for name in ("header.csv", "episodes.csv", "oc3.csv"):
+        (year / name).write_bytes((FAKE / name).read_bytes())
+    con = duckdb.connect()
+    ingest_folder(con, folder)
+    rows = con.execute(
+        "select person_id, date_of_birth, birthday_age, in_touch, activity, accommodation "
+        "from raw.ext_care_leaver_outcomes order by person_id, birthday_age"
+    ).fetchall()
+    assert len(rows) > 2
+    first, last = rows[0], rows[-1]
+    changed = "NO" if first[3] != "NO" else "YES"
+    lines = ["person_id,date_of_birth,birthday_age,in_touch,activity,accommodation"]
+    for row in rows[:-1]:
+        values = list(row)
+        if row == first:
+            values[3] = changed
+        lines.append(",".join("" if v is None else str(v) for v in values))
+    write(folder, "ext_care_leaver_outcomes.csv", "\n".join(lines) + "\n")
+    ingest_folder(con, folder)
+    assert con.execute(
+        "select record_id, matched_on, match_value, difference, column_name, ssd_value, "
+        "return_value from audit.source_reconciliation order by difference"
+    ).fetchall() == [
+        (first[0], "birthday_age", str(first[2]), "different", "in_touch", changed, first[3]),
+        (last[0], "birthday_age", str(last[2]), "missing from the SSD extract", None, None, None),
+    ]

@@ -37,7 +37,7 @@ from orchestration.returns.coverage import return_coverage
 DDL = """
 create schema if not exists audit;
 create table if not exists audit.source_reconciliation (
-    extract varchar, person_id varchar, matched_on varchar, match_value varchar,
+    extract varchar, record_id varchar, matched_on varchar, match_value varchar,
     difference varchar, column_name varchar, ssd_value varchar, return_value varchar,
     ssd_source_file varchar, ssd_source_row bigint, return_source_file varchar,
     return_source_row bigint, return_source_ref varchar, source_return varchar,
@@ -98,6 +98,9 @@ def compared_columns(extract: x.Extract, return_names: list[str]) -> list[str]:
     ]
 
 
+# record_id is the child's id (the worker's, for workers), pseudonymised when published.
+
+
 def reconcile(con: duckdb.DuckDBPyConnection, extract: x.Extract, returns_table: str | None) -> int:
     """Replace `extract`'s rows of audit.source_reconciliation with the differences between
     `raw.<extract>` (loaded from the SSD extract) and `returns_table` (the returns' rows of the
@@ -143,14 +146,14 @@ def _side(extract: x.Extract, match: Match, table: str, via_table: str, alias: s
         person = f"t.{quoted(match.person)}"
     on = f"t.{quoted(match.on)}" if match.on else "null"
     return (
-        f"select *, row_number() over (partition by person_id, match_value order by {key}) "
-        f"as ordinal from (select t.*, cast({person} as varchar) as person_id, "
-        f"cast({on} as varchar) as match_value, {on} as match_typed from {table} as t) as {alias}"
+        f"select *, row_number() over (partition by _match_person, _match_value order by {key}) "
+        f"as _match_ordinal from (select t.*, cast({person} as varchar) as _match_person, "
+        f"cast({on} as varchar) as _match_value, {on} as _match_typed from {table} as t) as {alias}"
     )
 
 
 def _window(con, extract: x.Extract, match: Match) -> tuple[str, list]:
-    """The dates both sources cover, as a condition on `match_typed` (see the module)."""
+    """The dates both sources cover, as a condition on `_match_typed` (see the module)."""
     if not match.dated:
         return "true", []
     years = [
@@ -170,7 +173,7 @@ def _window(con, extract: x.Extract, match: Match) -> tuple[str, list]:
     if low is None:
         return "false", []
     return (
-        "match_typed between greatest(cast(? as date), cast(? as date)) "
+        "_match_typed between greatest(cast(? as date), cast(? as date)) "
         "and least(cast(? as date), cast(? as date))",
         [f"{first}-04-01", low, f"{last}-03-31", high],
     )
@@ -198,14 +201,15 @@ def _compare(con, extract: x.Extract, match: Match) -> int:
     )
     try:
         pair = (
-            "s.person_id = r.person_id and s.match_value is not distinct from r.match_value "
-            "and s.ordinal = r.ordinal"
+            "s._match_person = r._match_person "
+            "and s._match_value is not distinct from r._match_value "
+            "and s._match_ordinal = r._match_ordinal"
         )
         name = _sql(extract.name)
         on = _sql(match.on) if match.on else "null"
         common = (
-            f"{name}, coalesce(s.person_id, r.person_id), {on}, "
-            "coalesce(s.match_value, r.match_value)"
+            f"{name}, coalesce(s._match_person, r._match_person), {on}, "
+            "coalesce(s._match_value, r._match_value)"
         )
         provenance = (
             "s._source_file, s._source_row, r._source_file, r._source_row, r._source_ref, "
@@ -214,14 +218,14 @@ def _compare(con, extract: x.Extract, match: Match) -> int:
         parts = [
             f"select {common}, '{MISSING_FROM_SSD}', null, null, null, {provenance} "
             f"from (select * from _csc_return_side where {window}) as r "
-            f"left join _csc_ssd_side as s on {pair} where s.person_id is null"
+            f"left join _csc_ssd_side as s on {pair} where s._match_person is null"
         ]
         args = list(params)
         if match.dated:
             parts.append(
                 f"select {common}, '{MISSING_FROM_RETURN}', null, null, null, {provenance} "
                 f"from (select * from _csc_ssd_side where {window}) as s "
-                f"left join _csc_return_side as r on {pair} where r.person_id is null"
+                f"left join _csc_return_side as r on {pair} where r._match_person is null"
             )
             args += params
         for column in columns:
