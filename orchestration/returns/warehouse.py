@@ -96,7 +96,9 @@ def _write_files(con, result: FolderResult, source_dir: Path) -> None:
         if account is not None:
             notes = list(recognition.warnings) + account.sheet_errors + account.warnings
         path = source_dir / name
-        sha = file_sha256(path) if path.is_file() and not path.is_symlink() else None
+        # Returns only: the SSD extracts are hashed by their own load, and may be large.
+        is_return = account is not None and path.is_file() and not path.is_symlink()
+        sha = file_sha256(path) if is_return else None
         rows.append(
             (
                 name,
