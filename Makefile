@@ -12,7 +12,7 @@ export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 # dagster-dbt looks for the dbt executable on PATH.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help install run dev serve serve-status test bench lint format lock demo-data clean chromium
+.PHONY: help install run dev serve serve-status test bench lint format lock demo-data clean chromium docs
 
 help:
 	@echo "make run    build everything (demo data unless CSC_SOURCE_DIR is set)"
@@ -20,6 +20,7 @@ help:
 	@echo "make dev    start dagster dev on the code location"
 	@echo "make serve  webserver + daemon in the foreground: the nightly schedule and the alerts"
 	@echo "make bench  run the benchmark harness"
+	@echo "make docs   the data dictionary (dbt docs) as docs/site/index.html"
 	@echo "make lint   ruff (lint and format check)"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -66,6 +67,10 @@ test: $(STAMP) chromium
 
 bench: $(STAMP)
 	$(BIN)/python -m orchestration.bench
+
+# dbt's documentation site as one static file (docs/site/index.html), from the last build.
+docs: $(STAMP)
+	$(BIN)/python -m orchestration.docs_site
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration tests scripts

@@ -22,12 +22,12 @@ def write_exception_lists(
     _private_dir(restricted_dir)
     folder = restricted_dir / f"{period_end:%Y-%m}"
     _private_dir(folder)
+    # The KPIs with an exception list are the registry's (kpi_catalogue.exception_list), as the
+    # build loaded it: every one gets its file, with a header when nothing was missed.
     kpis = [
         row[0]
         for row in con.execute(
-            "select distinct kpi_id from exceptions.exc_missed_measures "
-            "union select unnest(['kpi_01', 'kpi_02', 'kpi_03', 'kpi_04', 'kpi_05', 'kpi_06', "
-            "'kpi_07', 'kpi_08', 'kpi_09', 'kpi_13', 'kpi_15']) order by 1"
+            "select kpi_id from reference.kpi_catalogue where exception_list order by kpi_id"
         ).fetchall()
     ]
     counts = {}

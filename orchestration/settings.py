@@ -2,7 +2,7 @@
 
 Settings are read when a run needs them (never at import time), so `dagster dev`, the nightly
 schedule, `make run` and the tests all see the environment of the moment. Relative paths resolve
-against the repository root, whatever the working directory.
+against the repository root, whatever the working directory (docs/interfaces.md).
 """
 
 from __future__ import annotations

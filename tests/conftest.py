@@ -74,11 +74,17 @@ def failures(result) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def hand_fixture_warehouse(tmp_path_factory) -> Path:
+def hand_fixture_build(tmp_path_factory):
+    """The hand fixture built once per session: (the run's result, the warehouse path)."""
     work = tmp_path_factory.mktemp("hand_small")
     result, warehouse = run_build(FIXTURES / "hand_small", work, **HAND_FIXTURE_COVERAGE)
     assert result.success, failures(result)
-    return warehouse
+    return result, warehouse
+
+
+@pytest.fixture(scope="session")
+def hand_fixture_warehouse(hand_fixture_build) -> Path:
+    return hand_fixture_build[1]
 
 
 def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
@@ -87,3 +93,14 @@ def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+def pack_tables(warehouse: Path) -> set[str]:
+    """The report tables a pack exports (each as CSV and Parquet): the scorecard summary, the
+    trends and every page's table, as reporting.rpt_report_pages lists them (from the KPI
+    registry and seeds/report_pages.csv)."""
+    pages = query(
+        warehouse,
+        "select distinct table_name from reporting.rpt_report_pages where table_name is not null",
+    )
+    return {"rpt_scorecard_summary", "rpt_kpi_trends"} | {name for (name,) in pages}

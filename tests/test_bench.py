@@ -69,7 +69,9 @@ def test_a_bench_run_leaves_the_published_outputs_byte_identical(tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=900,
+        # A guard against a hang, not a time limit: a tiny build takes a minute or two on a quiet
+        # machine, but more than fifteen on a shared one under heavy load.
+        timeout=2400,
         check=False,
     )
     assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-3000:]

@@ -238,8 +238,14 @@ def test_looked_after_extracts_alone_publish_the_looked_after_kpis(looked_after_
     assert kpi(warehouse, "kpi_09", "2018-03-31", "ytd") == pytest.approx((2, 4, 50.0))
     assert kpi(warehouse, "kpi_10", "2018-03-31", "3yr") == pytest.approx((100, 2, 50.0))
     assert kpi(warehouse, "cbp_a1", "2018-03-31", "3yr") == pytest.approx((824, 3, 824 / 3))
+    # Published: exactly the KPIs whose every source extract is among the looked-after ones
+    # (kpi_07-10, cbp_a1, rate_cla, and any the registry adds).
+    from orchestration.registry import load_registry
+
+    supported = {k.kpi_id for k in load_registry() if set(k.source_extracts) <= set(CLA_EXTRACTS)}
+    assert {"kpi_07", "kpi_08", "kpi_09", "kpi_10", "cbp_a1", "rate_cla"} <= supported
     published_kpis = {row[0] for row in query(warehouse, "select kpi_id from marts.kpi_values")}
-    assert published_kpis == {"kpi_07", "kpi_08", "kpi_09", "kpi_10", "cbp_a1", "rate_cla"}
+    assert published_kpis == supported
     missing = reasons(warehouse)
     assert missing["kpi_01"] == "no referrals loaded"
     assert missing["kpi_13"] == "no CP plans loaded"

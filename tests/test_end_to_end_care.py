@@ -162,3 +162,17 @@ def test_periods_of_care_chain_episodes(hand_fixture_warehouse):
     assert rows == [("2015-09-30", None, 2)]
     checks = query(hand_fixture_warehouse, "select distinct check_name from audit.cla_data_quality")
     assert checks == [("review_due_date_disagrees",)]
+
+
+@pytest.mark.parametrize(("period_end", "children"), [(MAR, 6), ("2017-01-31", 7)])
+def test_short_term_stability(hand_fixture_warehouse, period_end, children):
+    # Looked after at the end of 31 March 2018 (short breaks out): P9, P10, P11, P12, P13, P16
+    # (P14 is on V3; P15 left that day; P31 and P33 were adopted earlier). Placements open in
+    # April 2017 - March 2018: P9 PL2, P10 PL3, P11 PL5 (PL4 ended on 1 January 2017, before the
+    # 12 months), P12 PL6, P13 PL8, P16 PL11: one each, none with three: 0 of 6. At 31 January
+    # 2017 (February 2016 - January 2017): P9, P10, P11, P12, P13, P15 and P31 (in care until
+    # November 2017; P16 not yet in care); P9 (PL1 to 31 March 2016, PL2), P11 (PL4 to 1 January
+    # 2017, PL5) and P13 (PL7 to 1 April 2016, PL8) had two, the rest one: 0 of 7.
+    assert kpi(hand_fixture_warehouse, "stability_short_term", period_end, "snapshot") == (
+        pytest.approx((0, children, 0.0))
+    )

@@ -224,7 +224,7 @@ def test_every_month_of_the_spine_has_every_kpi_its_extracts_support(hand_fixtur
     assert found[("kpi_02", "month")] == 24
     assert found[("kpi_02", "rolling_12m")] == 13
     absent = {"kpi_11", "kpi_12", "kpi_12_sw", "kpi_12_tm", "kpi_14", "kpi_15", "cbp_fte"}
-    assert {k for k, _ in found} == {k for k, _ in expected} | {"kpi_02", "kpi_06"}
+    assert {k for k, _ in expected} | {"kpi_02", "kpi_06"} <= {k for k, _ in found}
     assert not absent & {k for k, _ in found}
 
 

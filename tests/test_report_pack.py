@@ -30,13 +30,14 @@ from orchestration.report_pack.commentary import (
 )
 from orchestration.report_pack.config import find_chromium
 from orchestration.report_pack.errors import ReportPackError
-from tests.conftest import _environment, failures
+from tests.conftest import _environment, failures, pack_tables
 
+REPO = Path(__file__).resolve().parent.parent
 MONTH = "2018-12"
 # Every page of the reference report (OCG contract KPI report, December 2018) has its section, in
 # this order: contents, the scorecard, headline rates, contacts, KPI 1-15, the two council business
 # plan measures, qualitative evaluation of practice.
-EXPECTED_PAGES = [
+REFERENCE_PAGES = [
     "cover",
     "summary",
     "headline_rates",
@@ -46,6 +47,21 @@ EXPECTED_PAGES = [
     "cbp_a1",
     "practice_evaluation",
 ]
+
+
+def _pack_pages() -> list[str]:
+    """The pack's pages in print order: the registry's pages and the seed's other pages (a KPI
+    added to the registry with a page of its own is a page more than the reference report)."""
+    from orchestration.registry import load_registry
+
+    orders = {k.kpi_id: int(k.row["page_order"]) for k in load_registry() if k.row["page_order"]}
+    with open(REPO / "seeds" / "report_pages.csv", newline="", encoding="utf-8") as handle:
+        orders |= {row["page_id"]: int(row["page_order"]) for row in csv.DictReader(handle)}
+    return sorted(orders, key=orders.get)
+
+
+EXPECTED_PAGES = _pack_pages()
+assert [p for p in EXPECTED_PAGES if p in REFERENCE_PAGES] == REFERENCE_PAGES
 # Commentary for every page but KPI 7, whose page must show the placeholder.
 COMMENTARY_TEXT = {
     page: f"Sample commentary for {page}: performance discussed by the service."
@@ -286,10 +302,14 @@ def test_build_everything_writes_the_pack_of_the_latest_complete_month(pack):
         assert any(w.startswith("no PDF") for w in pack.manifest["warnings"])
     tables = {p.stem for p in (pack.folder / "tables").glob("*.csv")}
     parquet = {p.stem for p in (pack.folder / "tables").glob("*.parquet")}
-    expected = {f"rpt_kpi_{n:02d}" for n in range(1, 16)} | {
+    # The standard KPI pages share one table (rpt_kpi_pages, a kpi_id column); KPI 10, KPI 12
+    # and the council business plan measures have tables of their own.
+    expected = {
         "rpt_scorecard_summary",
         "rpt_headline_rates",
-        "rpt_contacts",
+        "rpt_kpi_pages",
+        "rpt_kpi_10",
+        "rpt_kpi_12",
         "rpt_council_business_plan",
         "rpt_kpi_trends",
     }
@@ -298,7 +318,7 @@ def test_build_everything_writes_the_pack_of_the_latest_complete_month(pack):
     assert MONTH in pack.partitions
     assert pack.manifest["month"] == MONTH
     listed = {f["path"] for f in pack.manifest["files"]}
-    assert {"kpi_pack.xlsx", "kpi_pack.html", "tables/rpt_kpi_01.csv"} <= listed
+    assert {"kpi_pack.xlsx", "kpi_pack.html", "tables/rpt_kpi_pages.csv"} <= listed
     assert pack.manifest["pages_without_commentary"] == ["kpi_07"]
     # make run's summary names the folder and the files.
     summary = "\n".join(pack.summary_lines)
@@ -312,7 +332,7 @@ def test_every_page_of_the_reference_report_has_its_counterpart(pack):
     sections = parse_pack_html((pack.folder / "kpi_pack.html").read_text())
     assert list(sections) == EXPECTED_PAGES
     workbook = openpyxl.load_workbook(pack.folder / "kpi_pack.xlsx")
-    assert workbook.sheetnames == [
+    reference_sheets = [
         "Summary",
         "Headline rates",
         "Contacts",
@@ -321,12 +341,21 @@ def test_every_page_of_the_reference_report_has_its_counterpart(pack):
         "CBP A1",
         "Practice evaluation",
     ]
-    # Every KPI and council business plan measure is on the scorecard, by id.
+    # A sheet per page but the contents (the scorecard's is "Summary"), the reference report's
+    # in its order.
+    assert len(workbook.sheetnames) == len(EXPECTED_PAGES) - 1
+    assert [n for n in workbook.sheetnames if n in reference_sheets] == reference_sheets
+    # Every KPI page (KPI 1-15, the council business plan measures, any the registry adds) is
+    # on the scorecard, by id.
     summary_ids = {
         row[0]
         for row in _query(pack, "select distinct kpi_id from reporting.rpt_scorecard_summary")
     }
-    assert summary_ids == {f"kpi_{n:02d}" for n in range(1, 16)} | {"cbp_fte", "cbp_a1"}
+    pages = _query(
+        pack, "select kpi_id from reporting.rpt_report_pages where page_kind in ('kpi', 'cbp')"
+    )
+    assert summary_ids == {row[0] for row in pages}
+    assert {f"kpi_{n:02d}" for n in range(1, 16)} | {"cbp_fte", "cbp_a1"} <= summary_ids
 
 
 def test_every_page_has_its_figures_for_the_month(pack):
@@ -370,7 +399,8 @@ def test_workbook_numbers_match_the_mart(pack):
     }
     pages = dict(
         _query(
-            pack, "select page_label, kpi_id from reference.report_pages where kpi_id is not null"
+            pack,
+            "select page_label, kpi_id from reporting.rpt_report_pages where kpi_id is not null",
         )
     )
     checked = 0
@@ -495,8 +525,13 @@ def test_no_identifier_from_the_extracts_in_any_published_file(pack):
     planted = next(iter(sorted(ids)))
     assert planted in tokens(f"a row for {planted}, 12.5%")
     files = [p for p in pack.folder.rglob("*") if p.is_file()]
-    # workbook, HTML, manifest (and the PDF when Chromium is there), 20 tables twice
-    assert len(files) >= 3 + 2 * 20
+    # The scan covers the workbook, HTML, manifest (and the PDF when Chromium is there) and
+    # every report table twice (CSV and Parquet).
+    tables = pack_tables(pack.warehouse)
+    assert len(tables) >= 5
+    for suffix in (".csv", ".parquet"):
+        assert {p.stem for p in files if p.suffix == suffix} == tables
+    assert {"kpi_pack.xlsx", "kpi_pack.html", "manifest.json"} <= {p.name for p in files}
     for path in files:
         found = tokens(published_text(path)) & ids
         assert not found, f"{path.relative_to(pack.folder)} holds identifiers {sorted(found)[:5]}"

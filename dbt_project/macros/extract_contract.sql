@@ -1,4 +1,4 @@
-{#- Generated from orchestration/extracts.py by scripts/build_dbt_sources.py: edit the
+{#- Generated from orchestration/extracts.py by scripts/build_dbt_generated.py: edit the
     contract there and rerun the script, not this file. Every extract with what the
     models that treat all extracts alike need: its label, coverage kind, activity date
     (SQL over its columns), event dates, record key and the date pairs that should be

@@ -1,4 +1,4 @@
-{#- Published outputs suppress a figure whose denominator is below 5 (kpi-definitions, Status
+{#- Published outputs suppress a figure whose denominator is below 5 (docs/conventions.md, Status
     against target; as DfE statistics do): the figure, its numerator and its denominator all
     become null, and the `_suppressed` flag says so (the pack prints `x`). A figure without a
     denominator (a count) is never suppressed. -#}
@@ -19,8 +19,8 @@
     strftime({{ date_expression }}, '%b-%y')
 {%- endmacro %}
 
-{#- One KPI page table (reporting layer): for every month of the data and every row the reference
-    report shows for the KPI, the comparator column and the month's column.
+{#- One KPI page table (reporting layer): for every month the KPI is published for and every row
+    the reference report shows for it, the comparator column and the month's column.
 
     kpi_id, period_type: the KPI and window the page reports (rpt_kpi_figures).
     comparator: which figures fill the first column:
@@ -107,7 +107,8 @@ final as (
         coalesce(figures.suppressed, false) as month_suppressed
     from months
     cross join page_rows
-    left join figures on months.period_end = figures.period_end
+    -- A month the KPI is not published for has no table: its page says why instead.
+    inner join figures on months.period_end = figures.period_end
 
 )
 

@@ -45,6 +45,36 @@ def dbt_test_summary(run_results: Mapping[str, Any]) -> dict[str, dict[str, int]
     return {kind: dict(sorted(c.items())) for kind, c in sorted(counts.items())}
 
 
+def _with_table_metadata(context: dg.AssetExecutionContext, con, event):
+    """A model's or seed's Output with its table's column types and row count, as the Dagster
+    UI shows them (dagster/column_schema, dagster/row_count); other events unchanged."""
+    if not isinstance(event, dg.Output):
+        return event
+    key = context.asset_key_for_output(event.output_name)
+    if len(key.path) != 2:
+        return event
+    schema, table = key.path
+    columns = con.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where schema_name = ? and table_name = ? order by column_index",
+        [schema, table],
+    ).fetchall()
+    if not columns:
+        return event
+    quoted = f'"{schema}"."{table}"'
+    row_count = con.execute(f"select count(*) from {quoted}").fetchone()[0]
+    schema_value = dg.TableSchema(
+        columns=[dg.TableColumn(name=name, type=kind) for name, kind in columns]
+    )
+    return event.with_metadata(
+        {
+            **event.metadata,
+            "dagster/column_schema": dg.MetadataValue.table_schema(schema_value),
+            "dagster/row_count": dg.MetadataValue.int(row_count),
+        }
+    )
+
+
 def dbt_resource() -> DbtCliResource:
     return DbtCliResource(
         project_dir=dbt_project, profiles_dir=DBT_PROJECT_DIR, dbt_executable=str(DBT_EXECUTABLE)
@@ -102,7 +132,9 @@ def warehouse_dbt_models(
     outputs = _in_dependency_order(context)
     if since is not None:
         context.log.info(f"no input changed since dbt build {since}: dbt not run")
-        yield from _unchanged(context, outputs, since)
+        with warehouse.connect() as con:
+            for event in _unchanged(context, outputs, since):
+                yield _with_table_metadata(context, con, event)
         return
     # One target folder, replaced by each build, rather than a new one per run piling up.
     invocation = dbt.cli(
@@ -110,7 +142,19 @@ def warehouse_dbt_models(
         context=context,
         target_path=dbt_target_dir(),
     )  # fmt: skip
-    yield from invocation.stream()
+    # dbt's events are held until it has finished: the column types and row counts each
+    # table's materialization carries are read from the warehouse, which dbt's process holds
+    # for writing while it runs (DuckDB: one writer). A failed build still reports what it
+    # built before the failure, without them.
+    events = []
+    try:
+        for event in invocation.stream():
+            events.append(event)
+    except Exception:
+        yield from events
+        raise
+    with warehouse.connect() as con:
+        yield from (_with_table_metadata(context, con, event) for event in events)
     # Reached only when every test of severity error passed (stream() raises otherwise): keep
     # the test summary for the published build's meta.build_info.
     summary = dbt_test_summary(invocation.get_artifact("run_results.json"))

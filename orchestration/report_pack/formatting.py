@@ -8,7 +8,8 @@ import math
 SUPPRESSED = "x"
 MISSING = "–"
 
-# Decimal places by unit; the reference report prints KPI 11 to one place.
+# Decimal places by unit; a KPI printed otherwise says so in the registry (value_decimals: the
+# reference report prints KPI 11 to one place).
 _DECIMALS = {
     "percent": 0,
     "count": 0,
@@ -18,12 +19,14 @@ _DECIMALS = {
     "rate_per_10000": 0,
     "rate_per_100000": 0,
 }
-_ONE_PLACE_KPIS = {"kpi_11"}
 
 
 def decimals(unit: str | None, kpi_id: str | None = None) -> int:
-    if unit == "percent" and kpi_id in _ONE_PLACE_KPIS:
-        return 1
+    from orchestration.registry import load_registry
+
+    for kpi in load_registry():
+        if kpi.kpi_id == kpi_id and kpi.value_decimals is not None:
+            return kpi.value_decimals
     return _DECIMALS.get(unit or "", 1)
 
 

@@ -139,7 +139,7 @@ def data_months(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
 
 
 def load_pack_data(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> PackData:
-    pages_frame = _frame(con, "select * from reference.report_pages order by page_order")
+    pages_frame = _frame(con, f"select * from {SCHEMA}.rpt_report_pages order by page_order")
     summary = _frame(
         con,
         f"select * from {SCHEMA}.rpt_scorecard_summary where period_end = ? order by page_order",

@@ -44,11 +44,12 @@ EXCEL_CELL_LIMIT = 32_767
 
 
 def sheet_name(page: Page) -> str:
-    names = {"cbp_fte": "CBP FTE", "cbp_a1": "CBP A1", "practice_evaluation": "Practice evaluation"}
-    name = names.get(page.page_id, page.page_label)
+    """The page's label as a sheet name: without the characters Excel refuses in one ("CBP: FTE"
+    is "CBP FTE"), at most 31 characters."""
+    name = "Practice evaluation" if page.page_id == "practice_evaluation" else page.page_label
     for char in "[]:*?/\\":
         name = name.replace(char, " ")
-    return name[:31]
+    return " ".join(name.split())[:31]
 
 
 def _number(cell, value, unit, kpi_id=None, suppressed=False) -> None:

@@ -1,6 +1,6 @@
 {#- Records left out of a KPI's numerator and denominator because their dates are impossible for
     the measure, only from the measures that need the impossible interval (the record stays in
-    the warehouse; docs/kpi-definitions.md, data quality). period_end is the month the record
+    the warehouse; docs/conventions.md, data quality). period_end is the month the record
     would have counted in; for a month-end count, the month the record began. -#}
 with
 

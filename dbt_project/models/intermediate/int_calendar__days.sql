@@ -1,6 +1,6 @@
 {#- One row per calendar day with a running count of working days, so the working days between
     two dates is a subtraction: idx(end) - idx(start). The start day is day 0 and the end day counts
-    when it is a working day (kpi-definitions: same day = 0, Monday to Tuesday = 1). -#}
+    when it is a working day (docs/conventions.md: same day = 0, Monday to Tuesday = 1). -#}
 with
 
 bank_holidays as (

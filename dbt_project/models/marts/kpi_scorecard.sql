@@ -1,6 +1,6 @@
 {#- The scorecard: one row per KPI and month end for the KPI's headline window, with its target,
     tolerance, status, trend, the previous-12-months comparator and benchmarks. Status rules are
-    those of kpi-definitions ("Status against target"). -#}
+    those of docs/conventions.md ("Status against target"). -#}
 with
 
 comparators as (

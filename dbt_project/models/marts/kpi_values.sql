@@ -1,6 +1,14 @@
 {#- Every KPI value: one row per KPI, period end and window it is published for
-    (int_kpi_windows: its sources cover the whole window and its look-back), with the unit from
-    the catalogue and the first and last day of the window (a snapshot's window is its day). -#}
+    (int_kpi_windows: its sources cover the whole window and its look-back), aggregated from
+    the KPI's records (int_kpi_records) by the registry's unit:
+    - percent: 100 x sum(numerator) / sum(denominator); days, cases: sum / sum (an average);
+    - count: sum(numerator), no denominator;
+    - rate_per_10000: 10,000 x sum(numerator) / the 0-17 population of the period end
+      (int_population__by_month); rate_per_100000: 100,000 x sum(numerator) / the latest
+      10-17 estimate at or before the window end (int_population_10_17__by_month).
+    Event records count in every window whose dates hold their event_on; period records in the
+    window they name. A window with no records has 0 (no value where a ratio has no
+    denominator), so a month with no events is there, not missing. -#}
 with
 
 catalogue as (
@@ -16,64 +24,109 @@ windows as (
 
 ),
 
-kpi_rows as (
+records as (
 
-    select * from {{ ref('kpi_01_referral_decisions') }}
-    union all by name
-    select * from {{ ref('kpi_02_re_referrals') }}
-    union all by name
-    select * from {{ ref('kpi_03_assessments_45_days') }}
-    union all by name
-    select * from {{ ref('kpi_04_cin_open_over_2_years') }}
-    union all by name
-    select * from {{ ref('kpi_05_icpcs_15_days') }}
-    union all by name
-    select * from {{ ref('kpi_contacts') }}
-    union all by name
-    select * from {{ ref('kpi_activity_rates') }}
-    union all by name
-    select * from {{ ref('kpi_rate_cin') }}
-    union all by name
-    select * from {{ ref('kpi_06_repeat_cp_plans') }}
-    union all by name
-    select * from {{ ref('kpi_07_placement_stability') }}
-    union all by name
-    select * from {{ ref('kpi_08_reviews_on_time') }}
-    union all by name
-    select * from {{ ref('kpi_09_care_leavers_eet') }}
-    union all by name
-    select * from {{ ref('kpi_adoption_timeliness') }}
-    union all by name
-    select * from {{ ref('kpi_13_cp_plans_ending_3_months') }}
-    union all by name
-    select * from {{ ref('kpi_rate_cp_cla') }}
-    union all by name
-    select * from {{ ref('kpi_workforce') }}
-    union all by name
-    select * from {{ ref('kpi_11_reoffending') }}
-    union all by name
-    select * from {{ ref('kpi_cbp_fte') }}
+    select * from {{ ref('int_kpi_records') }}
+
+),
+
+population_0_17 as (
+
+    select period_end, population_0_17 from {{ ref('int_population__by_month') }}
+
+),
+
+population_10_17 as (
+
+    select period_end, population_10_17 from {{ ref('int_population_10_17__by_month') }}
+
+),
+
+in_windows as (
+
+    select windows.kpi_id, windows.period_end, windows.period_type, records.numerator,
+        records.denominator
+    from windows
+    inner join records
+        on windows.kpi_id = records.kpi_id
+        and records.event_on between windows.window_start and windows.window_end
+    union all
+    select windows.kpi_id, windows.period_end, windows.period_type, records.numerator,
+        records.denominator
+    from windows
+    inner join records
+        on windows.kpi_id = records.kpi_id
+        and windows.period_end = records.period_end
+        and windows.period_type = records.period_type
+
+),
+
+totals as (
+
+    select
+        windows.kpi_id,
+        windows.period_end,
+        windows.period_type,
+        windows.window_start,
+        windows.window_end,
+        coalesce(sum(in_windows.numerator), 0) as numerator_sum,
+        coalesce(sum(in_windows.denominator), 0) as denominator_sum
+    from windows
+    left join in_windows
+        on windows.kpi_id = in_windows.kpi_id
+        and windows.period_end = in_windows.period_end
+        and windows.period_type = in_windows.period_type
+    group by
+        windows.kpi_id, windows.period_end, windows.period_type, windows.window_start,
+        windows.window_end
+
+),
+
+valued as (
+
+    select
+        totals.kpi_id,
+        totals.period_end,
+        totals.period_type,
+        catalogue.unit,
+        totals.window_start,
+        totals.window_end,
+        totals.numerator_sum as numerator,
+        case catalogue.unit
+            when 'count' then null
+            when 'rate_per_10000' then population_0_17.population_0_17
+            when 'rate_per_100000' then population_10_17.population_10_17
+            else totals.denominator_sum
+        end as denominator,
+        case catalogue.unit
+            when 'percent' then {{ percentage('totals.numerator_sum', 'totals.denominator_sum') }}
+            when 'count' then cast(totals.numerator_sum as double)
+            when 'rate_per_10000'
+                then {{ rate_per('totals.numerator_sum', 'population_0_17.population_0_17', 10000) }}
+            when 'rate_per_100000'
+                then {{ rate_per('totals.numerator_sum', 'population_10_17.population_10_17', 100000) }}
+            else totals.numerator_sum / nullif(totals.denominator_sum, 0)
+        end as value
+    from totals
+    inner join catalogue on totals.kpi_id = catalogue.kpi_id
+    left join population_0_17 on totals.period_end = population_0_17.period_end
+    left join population_10_17 on totals.period_end = population_10_17.period_end
 
 ),
 
 final as (
 
     select
-        kpi_rows.kpi_id,
-        cast(kpi_rows.period_end as date) as period_end,
-        kpi_rows.period_type,
-        cast(kpi_rows.numerator as double) as numerator,
-        cast(kpi_rows.denominator as double) as denominator,
-        cast(kpi_rows.value as double) as value,
-        catalogue.unit,
-        windows.window_start,
-        windows.window_end
-    from kpi_rows
-    inner join windows
-        on kpi_rows.kpi_id = windows.kpi_id
-        and kpi_rows.period_end = windows.period_end
-        and kpi_rows.period_type = windows.period_type
-    left join catalogue on kpi_rows.kpi_id = catalogue.kpi_id
+        kpi_id,
+        cast(period_end as date) as period_end,
+        period_type,
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator,
+        cast(value as double) as value,
+        unit,
+        cast(window_start as date) as window_start,
+        cast(window_end as date) as window_end
+    from valued
 
 )
 

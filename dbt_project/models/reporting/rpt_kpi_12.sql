@@ -1,6 +1,6 @@
 {{ config(schema='reporting', materialized='table') }}
 {#- The KPI 12 page table: % agency social workers, % agency team managers and % agency in total
-    (kpi_12_sw, kpi_12_tm, kpi_12; share of FTE) at the month end and on average over the
+    (the registry's KPIs of this page; share of FTE) at the month end and on average over the
     previous 12 month ends (cumulative agency FTE / cumulative FTE). -#}
 with
 
@@ -10,21 +10,29 @@ months as (
 
 ),
 
+catalogue as (
+
+    -- The KPIs shown on this page (the registry's report_page): the splits first, then the
+    -- total, as the reference report prints them, each labelled by its title.
+    select
+        kpi_id,
+        title,
+        row_number() over (order by kpi_id = 'kpi_12', report_order) as row_order
+    from {{ ref('kpi_catalogue') }}
+    where report_page = 'kpi_12'
+
+),
+
 figures as (
 
     select * from {{ ref('rpt_kpi_figures') }}
-    where kpi_id in ('kpi_12_sw', 'kpi_12_tm', 'kpi_12') and period_type = 'snapshot'
+    where period_type = 'snapshot'
 
 ),
 
 page_rows as (
 
-    select * from (
-        values
-            (1, '% agency social workers', 'kpi_12_sw'),
-            (2, '% agency team managers', 'kpi_12_tm'),
-            (3, '% agency total (social workers and team managers)', 'kpi_12')
-    ) as page_rows (row_order, measure, row_kpi_id)
+    select row_order, title as measure, kpi_id as row_kpi_id from catalogue
 
 ),
 

@@ -13,7 +13,7 @@ months as (
 
 pages as (
 
-    select * from {{ ref('report_pages') }}
+    select * from {{ ref('rpt_report_pages') }}
     where kpi_id is not null
 
 ),

@@ -16,7 +16,7 @@ months as (
 
 pages as (
 
-    select * from {{ ref('report_pages') }}
+    select * from {{ ref('rpt_report_pages') }}
     where page_kind in ('kpi', 'cbp')
 
 ),

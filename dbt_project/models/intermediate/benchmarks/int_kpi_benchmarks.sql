@@ -1,7 +1,7 @@
 {#- One row per KPI and benchmark period: national, regional and statistical-neighbour averages
     and the authority's own published figure. Computed from DfE's published statistics
     (stg_dfe__cin_benchmarks, one row per statistics year) where DfE publishes the measure
-    (seed kpi_benchmark_measures); the reference report's printed comparators
+    (the registry's dfe_measure, kpi_catalogue); the reference report's printed comparators
     (reference_report_comparators, statistics_year_end null) fill what DfE does not give. -#}
 with
 
@@ -13,7 +13,9 @@ published as (
 
 measures as (
 
-    select * from {{ ref('kpi_benchmark_measures') }}
+    select kpi_id, dfe_measure, benchmark_like_for_like as like_for_like
+    from {{ ref('kpi_catalogue') }}
+    where dfe_measure is not null
 
 ),
 

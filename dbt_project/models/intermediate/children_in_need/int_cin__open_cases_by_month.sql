@@ -1,6 +1,6 @@
 {#- One row per month end and child open as a child in need at the end of that day: a non-NFA
     referral received on or before it and not closed, or closed after it. A child with several
-    open episodes counts once, from the earliest (kpi-definitions, kpi_04). -#}
+    open episodes counts once, from the earliest (docs/kpi-definitions.md, kpi_04). -#}
 with
 
 episodes as (

@@ -14,7 +14,7 @@ ordered as (
         referrals.*,
         -- The child's previous referral: earlier datetime, ties broken by referral id (numeric
         -- ids in number order), so of two referrals received at the same moment the second is a
-        -- re-referral (kpi-definitions, kpi_02).
+        -- re-referral (docs/kpi-definitions.md, kpi_02).
         lag(referral_id) over child_referrals as previous_referral_id,
         lag(referral_at) over child_referrals as previous_referral_at
     from referrals
@@ -38,7 +38,7 @@ final as (
         closed_on,
         team,
         date_diff('minute', referral_at, decision_at) / 60.0 as hours_to_decision,
-        -- Exactly 24 hours is within (kpi-definitions, kpi_01).
+        -- Exactly 24 hours is within (docs/kpi-definitions.md, kpi_01).
         decision_at <= referral_at + interval 24 hour as is_decided_within_24h,
         case
             when decision_at < referral_at then 'decision recorded before the referral was received'

@@ -21,7 +21,7 @@ classified as (
         outcome_type,
         {{ age_at('date_of_birth', 'outcome_on') }} as age_at_outcome,
         -- Index outcomes of the reoffending cohort: a caution, a court sentence or a release
-        -- from custody (kpi-definitions, kpi_11).
+        -- from custody (docs/kpi-definitions.md, kpi_11).
         outcome_type in (
             'youth_caution', 'youth_conditional_caution', 'court_sentence', 'custody_release'
         ) as is_qualifying_index_outcome,

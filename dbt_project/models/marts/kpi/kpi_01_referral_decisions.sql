@@ -1,23 +1,11 @@
-{#- kpi_01: % of referrals with a decision within 24 hours, by month and rolling 12 months. -#}
+{#- kpi_01 records: one row per referral in the measure - decided, and not excluded for a decision
+    recorded before receipt (fct_referrals.is_in_kpi_01) - placed in windows by its decision
+    date; the numerator is 1 when it was decided within 24 clock hours. -#}
 with
 
 referrals as (
 
     select * from {{ ref('fct_referrals') }}
-
-),
-
-windows as (
-
-    select * from {{ ref('int_kpi_windows') }}
-    where kpi_id = 'kpi_01'
-
-),
-
-decided as (
-
-    select decision_on, is_decided_within_24h
-    from referrals
     where is_in_kpi_01
 
 ),
@@ -26,15 +14,19 @@ final as (
 
     select
         'kpi_01' as kpi_id,
-        windows.period_end,
-        windows.period_type,
-        count(decided.decision_on) filter (where decided.is_decided_within_24h) as numerator,
-        count(decided.decision_on) as denominator,
-        {{ percentage('numerator', 'denominator') }} as value
-    from windows
-    left join decided
-        on decided.decision_on between windows.window_start and windows.window_end
-    group by windows.period_end, windows.period_type
+        decision_on as event_on,
+        cast(null as date) as period_end,
+        cast(null as varchar) as period_type,
+        referral_id as record_id,
+        person_id,
+        team,
+        cast(referral_at as date) as started_on,
+        decision_on as ended_on,
+        round(hours_to_decision, 1) as measure_value,
+        'hours from receipt to decision' as measure,
+        case when is_decided_within_24h then 1 else 0 end as numerator,
+        1 as denominator
+    from referrals
 
 )
 

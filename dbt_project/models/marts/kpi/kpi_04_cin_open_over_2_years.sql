@@ -1,5 +1,6 @@
-{#- kpi_04: % of children open as children in need at the period end whose earliest open CIN
-    episode began 2 years or more before it (int_cin__open_cases_by_month). -#}
+{#- kpi_04 records: one row per month end and child open as a child in need at the end of that day
+    (int_cin__open_cases_by_month: each child once, by the earliest open episode); the numerator
+    is 1 when that episode began 2 years or more before the month end. -#}
 with
 
 open_cases as (
@@ -8,25 +9,23 @@ open_cases as (
 
 ),
 
-windows as (
-
-    select * from {{ ref('int_kpi_windows') }}
-    where kpi_id = 'kpi_04'
-
-),
-
 final as (
 
     select
         'kpi_04' as kpi_id,
-        windows.period_end,
-        windows.period_type,
-        count(open_cases.person_id) filter (where open_cases.is_open_over_2_years) as numerator,
-        count(open_cases.person_id) as denominator,
-        {{ percentage('numerator', 'denominator') }} as value
-    from windows
-    left join open_cases on windows.period_end = open_cases.period_end
-    group by windows.period_end, windows.period_type
+        cast(null as date) as event_on,
+        period_end as period_end,
+        'snapshot' as period_type,
+        earliest_open_cin_episode_id as record_id,
+        person_id,
+        team,
+        earliest_open_start as started_on,
+        cast(null as date) as ended_on,
+        date_diff('day', earliest_open_start, period_end) as measure_value,
+        'days open at the period end' as measure,
+        case when is_open_over_2_years then 1 else 0 end as numerator,
+        1 as denominator
+    from open_cases
 
 )
 

@@ -1,25 +1,12 @@
-{#- kpi_08: % of looked-after reviews held on or before their regulation 33 due date, year to
-    date (from 1 April) and by month. Reviews under a short-break status (V3/V4) on the day are
-    excluded, as are reviews that cannot be placed in a period of care (audit.kpi_exclusions). -#}
+{#- kpi_08 records: one row per looked-after review in the measure (held, not cancelled, not under a
+    short-break status, in a known period of care: fct_cla_reviews.is_in_kpi_08), placed in
+    windows by the date held; the numerator is 1 when held on or before its regulation 33 due
+    date. -#}
 with
 
 reviews as (
 
     select * from {{ ref('fct_cla_reviews') }}
-
-),
-
-windows as (
-
-    select * from {{ ref('int_kpi_windows') }}
-    where kpi_id = 'kpi_08'
-
-),
-
-in_scope as (
-
-    select held_on, is_on_time
-    from reviews
     where is_in_kpi_08
 
 ),
@@ -28,14 +15,19 @@ final as (
 
     select
         'kpi_08' as kpi_id,
-        windows.period_end,
-        windows.period_type,
-        count(in_scope.held_on) filter (where in_scope.is_on_time) as numerator,
-        count(in_scope.held_on) as denominator,
-        {{ percentage('numerator', 'denominator') }} as value
-    from windows
-    left join in_scope on in_scope.held_on between windows.window_start and windows.window_end
-    group by windows.period_end, windows.period_type
+        held_on as event_on,
+        cast(null as date) as period_end,
+        cast(null as varchar) as period_type,
+        review_id as record_id,
+        person_id,
+        cast(null as varchar) as team,
+        due_on as started_on,
+        held_on as ended_on,
+        date_diff('day', due_on, held_on) as measure_value,
+        'days late' as measure,
+        case when is_on_time then 1 else 0 end as numerator,
+        1 as denominator
+    from reviews
 
 )
 

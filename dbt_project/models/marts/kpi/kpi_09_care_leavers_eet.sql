@@ -1,25 +1,11 @@
-{#- kpi_09: % of care leavers aged 19-21 in education, employment or training, by the birthday
-    falling in the window (ytd from 1 April, and by month). Young people who died or returned
-    home (in_touch DIED, RHOM) are out of scope; those not in touch stay in the denominator. -#}
+{#- kpi_09 records: one row per care leaver's 19th, 20th or 21st birthday in the measure (not died
+    or returned home: fct_care_leaver_outcomes.is_in_kpi_09), placed in windows by the birthday;
+    the numerator is 1 when their activity is education, employment or training (F1-F5, P1-P5). -#}
 with
 
 outcomes as (
 
     select * from {{ ref('fct_care_leaver_outcomes') }}
-
-),
-
-windows as (
-
-    select * from {{ ref('int_kpi_windows') }}
-    where kpi_id = 'kpi_09'
-
-),
-
-in_scope as (
-
-    select birthday_on, is_in_eet
-    from outcomes
     where is_in_kpi_09
 
 ),
@@ -28,15 +14,19 @@ final as (
 
     select
         'kpi_09' as kpi_id,
-        windows.period_end,
-        windows.period_type,
-        count(in_scope.birthday_on) filter (where in_scope.is_in_eet) as numerator,
-        count(in_scope.birthday_on) as denominator,
-        {{ percentage('numerator', 'denominator') }} as value
-    from windows
-    left join in_scope
-        on in_scope.birthday_on between windows.window_start and windows.window_end
-    group by windows.period_end, windows.period_type
+        birthday_on as event_on,
+        cast(null as date) as period_end,
+        cast(null as varchar) as period_type,
+        care_leaver_outcome_id as record_id,
+        person_id,
+        cast(null as varchar) as team,
+        birthday_on as started_on,
+        cast(null as date) as ended_on,
+        birthday_age as measure_value,
+        'age at the birthday; activity ' || coalesce(activity, 'unknown') || ', in touch ' || in_touch as measure,
+        case when is_in_eet then 1 else 0 end as numerator,
+        1 as denominator
+    from outcomes
 
 )
 

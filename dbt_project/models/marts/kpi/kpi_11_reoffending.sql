@@ -1,8 +1,7 @@
-{#- kpi_11: % of young people who re-offend within a year (binary). For each month end, the
-    cohort is the young people aged 10-17 whose first index outcome in the 12 calendar months
-    ending 18 months before the month end falls in that window, so their 12-month offending
-    window and 6 more months for the outcome are complete. Only cohorts the data cover are
-    published (int_kpi_windows). -#}
+{#- kpi_11 records: one row per month end and young person in its cohort - aged 10-17 at their
+    first index outcome in the 12 calendar months ending 18 months before the month end, so
+    their 12-month offending window and 6 more months for the outcome are complete (the cohort
+    windows of int_kpi_windows) - with numerator 1 when they re-offended within the year. -#}
 with
 
 outcomes as (
@@ -73,19 +72,22 @@ final as (
 
     select
         'kpi_11' as kpi_id,
-        published.period_end,
+        cast(null as date) as event_on,
+        cohort.period_end,
         'cohort' as period_type,
-        count(reoffended.person_id) as numerator,
-        count(cohort.person_id) as denominator,
-        {{ percentage('numerator', 'denominator') }} as value,
-        published.window_start,
-        published.window_end
-    from published
-    left join cohort on published.period_end = cohort.period_end
+        cohort.person_id as record_id,
+        cohort.person_id,
+        cast(null as varchar) as team,
+        cohort.index_on as started_on,
+        cast(null as date) as ended_on,
+        cast(null as double) as measure_value,
+        cast(null as varchar) as measure,
+        case when reoffended.person_id is not null then 1 else 0 end as numerator,
+        1 as denominator
+    from cohort
     left join reoffended
         on cohort.period_end = reoffended.period_end
         and cohort.person_id = reoffended.person_id
-    group by published.period_end, published.window_start, published.window_end
 
 )
 

@@ -1,0 +1,32 @@
+{#- rate_icpc records: one row per initial child protection conference, placed in windows by the date
+    held. The rate per 10,000 children aged 0-17 is taken in
+    marts.kpi_values from the population of the period end. -#}
+with
+
+events as (
+
+    select * from {{ ref('fct_initial_cp_conferences') }}
+
+),
+
+final as (
+
+    select
+        'rate_icpc' as kpi_id,
+        held_on as event_on,
+        cast(null as date) as period_end,
+        cast(null as varchar) as period_type,
+        icpc_id as record_id,
+        person_id,
+        cast(null as varchar) as team,
+        held_on as started_on,
+        cast(null as date) as ended_on,
+        cast(null as double) as measure_value,
+        cast(null as varchar) as measure,
+        1 as numerator,
+        cast(null as integer) as denominator
+    from events
+
+)
+
+select * from final
