@@ -19,6 +19,7 @@ from orchestration.assets.exception_lists import exception_lists
 from orchestration.assets.ingest import build_ingest_assets
 from orchestration.assets.publish import analyst_database
 from orchestration.assets.report_pack import kpi_pack
+from orchestration.assets.returns import source_files, statutory_returns
 from orchestration.housekeeping import prune_run_history, prune_schedule
 from orchestration.pipeline_settings import PipelineSettings
 from orchestration.sensors import build_source_sensor
@@ -49,7 +50,9 @@ nightly = dg.ScheduleDefinition(
 
 defs = dg.Definitions(
     assets=[
+        statutory_returns,
         *build_ingest_assets(),
+        source_files,
         dfe_cin_benchmarks,
         warehouse_dbt_models,
         analyst_database,

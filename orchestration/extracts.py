@@ -39,19 +39,27 @@ SEX = ("M", "F", "U", "I")
 DISABILITY = (
     "NONE", "MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "CON", "AUT", "DDA",
 )  # fmt: skip
-PRIMARY_NEED = tuple(f"N{i}" for i in range(1, 10))
-CLOSE_REASON = tuple(f"RC{i}" for i in range(1, 9))
+# CIN census primary need N1-N9, and N0 (not stated), in every year's census from 2017-18.
+PRIMARY_NEED = (*(f"N{i}" for i in range(1, 10)), "N0")
+# CIN census reason for closure: RC1-RC8, and RC9 (case closed after assessment, referred to
+# early help) from 2022-23 (orchestration/returns/specs/cin_census/2022-23.yaml).
+CLOSE_REASON = tuple(f"RC{i}" for i in range(1, 10))
 CP_CATEGORY = ("NEG", "PHY", "EMO", "SAB", "MUL")
 START_REASON = ("S", "L", "P", "T", "U", "B")
-# SSDA903 reason episode ceased (REC), 2018-19 onwards code set plus X1 (new episode same day).
+# SSDA903 reason episode ceased (REC), every year's codes plus X1 (new episode same day): the
+# special guardianship reasons E43 and E44 until 2017-18, E45-E48 from 2018-19 (the returns'
+# year specs, orchestration/returns/specs/ssda903/).
 CEASED_REASON = (
-    "X1", "E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41", "E45", "E46",
-    "E47", "E48", "E4A", "E4B", "E5", "E6", "E7", "E8", "E9",
+    "X1", "E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41", "E43", "E44",
+    "E45", "E46", "E47", "E48", "E4A", "E4B", "E5", "E6", "E7", "E8", "E9",
 )  # fmt: skip
-# SSDA903 placement types (PLACE). A3-A6 are placements for adoption.
+# SSDA903 placement types (PLACE) of every year. A3-A6 are placements for adoption. H5 and P2
+# are withdrawn and K3 added in 2024-25; Z1 is split into Z11-Z14 in 2025-26 (the returns' year
+# specs): the contract keeps every year's codes, so a history of several years loads.
 PLACEMENT_TYPE = (
-    "A3", "A4", "A5", "A6", "H5", "K1", "K2", "P1", "P2", "P3", "R1", "R2", "R3", "R5",
-    "S1", "T0", "T1", "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z1",
+    "A3", "A4", "A5", "A6", "H5", "K1", "K2", "K3", "P1", "P2", "P3", "R1", "R2", "R3", "R5",
+    "S1", "T0", "T1", "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z1", "Z11", "Z12",
+    "Z13", "Z14",
 )  # fmt: skip
 LEGAL_STATUS = (
     "C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4",

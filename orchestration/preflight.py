@@ -67,13 +67,23 @@ def _source_problem(settings: Settings) -> str | None:
         n for n in names if Path(n).suffix.lower() in SUFFIXES and Path(n).stem.lower() in
         EXTRACTS_BY_NAME
     ]  # fmt: skip
-    if not extracts:
+    if not extracts and not _may_hold_returns(folder):
         hint = " (`make demo-data` generates the demo extracts)" if settings.demo else ""
         return (
             f"CSC_SOURCE_DIR: {folder} holds no extract file (such as ssd_person.csv or "
-            f"ssd_contacts.xlsx): nothing to build{hint}"
+            f"ssd_contacts.xlsx) and no file a statutory return could be in (.csv, .xml or "
+            f".xlsx, in it or in a folder in it): nothing to build{hint}"
         )
     return None
+
+
+def _may_hold_returns(folder: Path) -> bool:
+    """Whether any file could be a statutory return (what it is, the build reads from its
+    content: orchestration/returns/recognise.py); links are not followed."""
+    for _top, _dirs, files in os.walk(folder, followlinks=False):
+        if any(Path(f).suffix.lower() in (".csv", ".xml", ".xlsx") for f in files):
+            return True
+    return False
 
 
 def check_before_build(settings: Settings | None = None) -> Settings:

@@ -28,8 +28,9 @@ COPIED_WHOLE = ("marts", "reporting")
 PUBLISH = "publish"  # the value as it is
 PSEUDONYMISE = "pseudonymise"  # a record's id: its keyed pseudonym (orchestration/pseudonyms.py)
 SCREEN = "screen"  # a rejected cell's value: published only if it cannot identify anyone
-# A date from a source column named in the companion column of the same row: published unless
-# the contract marks that column identifying (ssd_person's date of birth and date of death).
+# A value (a date, or any value) from a source column named in the companion column of the same
+# row: published unless the contract marks that column identifying (ssd_person's date of birth
+# and date of death, free text).
 CONTRACT_DATE = "contract date"
 CHECKED_MESSAGE = "checked message"  # ingest messages written before they stopped quoting files
 # Every published audit table and what is published of each column. A column not listed (a person
@@ -45,6 +46,7 @@ AUDIT_COLUMNS: dict[str, dict[str, str | tuple[str, str]]] = {
         "reason": PUBLISH,
         "loaded_at": PUBLISH,
         "record_id": PSEUDONYMISE,
+        "source_ref": PUBLISH,  # a sheet's name or an XML path (/Message/Children/Child[3])
     },
     "ingest_log": {
         "extract": PUBLISH,
@@ -82,6 +84,47 @@ AUDIT_COLUMNS: dict[str, dict[str, str | tuple[str, str]]] = {
         "excluded_from": PUBLISH,
     },
     "dbt_build_summary": {"dagster_run_id": PUBLISH, "summary_json": PUBLISH},
+    # Statutory returns (orchestration/returns): every source file and what became of it ...
+    "source_files": {
+        "source_file": PUBLISH,
+        "recognised_as": PUBLISH,
+        "detail": PUBLISH,
+        "source_return": PUBLISH,
+        "source_year": PUBLISH,
+        "status": PUBLISH,
+        "reason": PUBLISH,  # why a file was ignored or failed: never quotes its contents
+        "rows_read": PUBLISH,
+        "rows_loaded": PUBLISH,
+        "rows_rejected": PUBLISH,
+        "rows_blank": PUBLISH,
+        "rows_not_loaded": PUBLISH,
+        "notes": PUBLISH,
+    },
+    "extract_sources": {
+        "extract": PUBLISH,
+        "supplied_by": PUBLISH,
+        "source_returns": PUBLISH,
+        "source_files": PUBLISH,
+    },
+    # ... and where an SSD extract and a return disagree: the child pseudonymised, the values
+    # withheld where the contract marks their column identifying (a date of birth, free text).
+    "source_reconciliation": {
+        "extract": PUBLISH,
+        "record_id": PSEUDONYMISE,  # the child (or worker) the records are about
+        "matched_on": PUBLISH,
+        "match_value": (CONTRACT_DATE, "matched_on"),
+        "difference": PUBLISH,
+        "column_name": PUBLISH,
+        "ssd_value": (CONTRACT_DATE, "column_name"),
+        "return_value": (CONTRACT_DATE, "column_name"),
+        "ssd_source_file": PUBLISH,
+        "ssd_source_row": PUBLISH,
+        "return_source_file": PUBLISH,
+        "return_source_row": PUBLISH,
+        "return_source_ref": PUBLISH,
+        "source_return": PUBLISH,
+        "source_year": PUBLISH,
+    },
 }
 WITHHELD_MESSAGE = "(withheld: logged by an earlier version that could quote the file's contents)"
 
@@ -126,6 +169,15 @@ def _contract_columns(con: duckdb.DuckDBPyConnection) -> None:
         "on i.extract = r.extract and i.is_identifier "
         "and list_contains(string_split(r.column_name, ', '), i.column_name)"
     )
+    # Statutory returns' rejections (extract: the return's name, column_name: its own field):
+    # only a code field's value may be published (orchestration/returns/coverage.py).
+    from orchestration.returns.coverage import code_fields
+    from orchestration.returns.year_specs import RETURNS
+
+    con.execute("create temp table return_code_fields (extract varchar, column_name varchar)")
+    con.executemany("insert into return_code_fields values (?, ?)", sorted(code_fields()))
+    con.execute("create temp table return_names (extract varchar)")
+    con.executemany("insert into return_names values (?)", [(r,) for r in RETURNS])
     con.execute(
         "create temp table identifier_values as select distinct value from ("
         + " union all ".join(selects)
@@ -134,9 +186,10 @@ def _contract_columns(con: duckdb.DuckDBPyConnection) -> None:
 
 
 # A rejected cell's value is withheld when its column (or a column of a duplicated key) is
-# identifying by the contract; when an identifier of its row was itself rejected (a missing or
-# malformed id is how a shifted row shows: its values may sit under the wrong headings); or when
-# it equals an identifier anywhere in the warehouse.
+# identifying by the contract; when it is a statutory return's field that is not a code; when an
+# identifier of its row was itself rejected (a missing or malformed id is how a shifted row
+# shows: its values may sit under the wrong headings); or when it equals an identifier anywhere
+# in the warehouse.
 _REJECTED_VALUE_WITHHELD = """(
     value is not null and (
         exists (
@@ -153,6 +206,13 @@ _REJECTED_VALUE_WITHHELD = """(
                 and other.source_row = source.source_row
         )
         or value in (select value from identifier_values)
+        or (
+            source.extract in (select extract from return_names)
+            and not exists (
+                select 1 from return_code_fields as f
+                where f.extract = source.extract and f.column_name = source.column_name
+            )
+        )
     )
 )"""
 

@@ -54,6 +54,7 @@ def _summary(settings: Settings) -> None:
             warnings += [m for m in (message or "").split("; ") if m]
         for warning in warnings:
             print(f"  warning: {warning}")
+        _files_summary(con)
         kpis, months, first, last = con.execute(
             "select count(distinct kpi_id), count(distinct period_end), min(period_end), "
             "max(period_end) from marts.kpi_values"
@@ -64,15 +65,61 @@ def _summary(settings: Settings) -> None:
             "where reason_not_published is not null order by report_order"
         ).fetchall()
         if missing:
-            print(f"Not computed from the loaded extracts ({len(missing)} KPIs):")
+            print(f"Not computed from the loaded sources ({len(missing)} KPIs):")
             for kpi_id, reason in missing:
                 print(f"  {kpi_id:18} {reason}")
     finally:
         con.close()
     print(f"Working warehouse: {settings.warehouse}")
     print(f"Analyst database (published, read-only): {settings.analyst_db}")
-    print("  rejected rows: audit.rejected_rows; KPI exclusions: audit.kpi_exclusions")
+    print(
+        "  rejected rows: audit.rejected_rows; KPI exclusions: audit.kpi_exclusions; files: "
+        "audit.source_files; SSD extracts against returns: audit.source_reconciliation"
+    )
     print(f"  query it: duckdb -readonly {settings.analyst_db}")
+
+
+def _files_summary(con) -> None:
+    """Every file of the source folder: what it was recognised as (by its content), or why it
+    was ignored; a statutory return's rows; and the disagreements with the SSD extracts."""
+    files = con.execute(
+        "select source_file, recognised_as, detail, source_year, status, reason, rows_read, "
+        "rows_loaded, rows_rejected, rows_blank, rows_not_loaded, notes from audit.source_files "
+        "order by source_file"
+    ).fetchall()
+    if not files:
+        return
+    print("\nSource files (statutory returns: read = loaded + rejected + blank + not loaded):")
+    for (
+        name,
+        kind,
+        detail,
+        year,
+        status,
+        reason,
+        read,
+        loaded,
+        rejected,
+        blank,
+        other,
+        notes,
+    ) in files:  # noqa: E501
+        what = " ".join(p for p in (kind, f"({detail})" if detail else None, year) if p)
+        if status == "ignored":
+            print(f"  {name}: ignored: {reason}")
+        elif read is None:
+            print(f"  {name}: {what}: {status}: {reason}")
+        else:
+            counts = f"read {read:,}, loaded {loaded:,}, rejected {rejected:,}, blank {blank:,}"
+            print(f"  {name}: {what}: {status}: {counts}, not loaded {other or 0:,}")
+            if notes and kind != "SSD extract":
+                print(f"    {notes}")
+    differences = con.execute(
+        "select extract, count(*) from audit.source_reconciliation group by 1 order by 1"
+    ).fetchall()
+    for extract, n in differences:
+        print(f"  {extract}: the SSD extract is loaded; it and the returns differ on {n:,} "
+              "records or values (audit.source_reconciliation)")  # fmt: skip
 
 
 def _ensure_dagster_home() -> None:

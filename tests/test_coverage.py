@@ -211,8 +211,8 @@ def test_workforce_and_youth_justice_only_publish_their_kpis(workforce_yj):
     # The pack is made for March 2018, the latest month with published figures; the pages of
     # KPIs the folder cannot support say so instead of failing the build.
     html = (work / "exports" / "2018-03" / "kpi_pack.html").read_text(encoding="utf-8")
-    assert "Not available from the loaded extracts for Mar-18: no referrals loaded." in html
-    assert html.count("Not available from the loaded extracts") >= 10
+    assert "Not available from the loaded sources for Mar-18: no referrals loaded." in html
+    assert html.count("Not available from the loaded sources") >= 10
 
 
 # --- looked-after extracts only ---------------------------------------------------------------

@@ -381,7 +381,7 @@ def test_every_page_has_its_figures_for_the_month(pack):
     )
     assert missing == []
     html = (pack.folder / "kpi_pack.html").read_text()
-    assert "Not available from the loaded extracts" not in html
+    assert "Not available from the loaded sources" not in html
 
 
 # --- the workbook against the mart -------------------------------------------------------------

@@ -72,3 +72,20 @@ def test_no_request_while_a_build_is_running(sensor_env):
         instance.report_run_failed(run)
         result, _ = evaluate(sensor, instance, cursor)
         assert len(result.run_requests) == 1
+
+
+def test_a_statutory_return_in_a_year_folder_starts_a_build(sensor_env):
+    # Returns are recognised by content, so any CSV, workbook or XML in the folder or a folder
+    # in it counts (an SSDA903 year's tables go in a folder of their own); other files do not.
+    source, sensor = sensor_env
+    with dg.DagsterInstance.ephemeral() as instance:
+        (source / "readme.txt").write_text("not a source")
+        result, cursor = evaluate(sensor, instance, None)
+        assert not result.run_requests
+        (source / "2017-18").mkdir()
+        (source / "2017-18" / "episodes.csv").write_text("CHILD,DECOM\n1,01/05/2017\n")
+        result, cursor = evaluate(sensor, instance, cursor)
+        assert len(result.run_requests) == 1
+        (source / "cin_census.xml").write_text("<Message/>")
+        result, cursor = evaluate(sensor, instance, cursor)
+        assert len(result.run_requests) == 1

@@ -7,14 +7,17 @@ The entry point for every reader is `load_staged` (and `check_staged`, the same 
 It takes one or more *staged tables* (or views) of the connection `con` for one extract of the
 contract, each holding the rows of one source file as text (see `stage.py` for the columns:
 `_source_file`, `_source_row`, `_source_ref`, one VARCHAR column per contract column present,
-named as the contract names it, extra columns, and optionally `_row_problem`, `_cell_problems`
-and `_other_values`). Every required contract column must be present in every staged table
-(else `ExtractFileError` naming the file and column). It then, in one transaction:
+named as the contract names it, extra columns, and optionally `_row_problem`, `_cell_problems`,
+`_other_values`, and a statutory return's `_source_return` and `_source_year`, which are carried
+into raw with the rest of the provenance). Every required contract column must be present in
+every staged table (else `ExtractFileError` naming the file and column). It then, in one
+transaction:
 
 - replaces `raw.<extract>` with the rows that pass (typed as the contract says, extra columns as
   trimmed text, `_source_row`, `_source_file`, `_source_ref`, `_loaded_at`);
 - replaces this extract's rows of `audit.rejected_rows`: one row per problem, with file, row,
-  column, the value as read, the reason and the row's key (`record_id`);
+  where in the file (`source_ref`: the sheet, or a return's XML path), column, the value as
+  read, the reason and the row's key (`record_id`);
 - appends one row to `audit.ingest_log` (`source_file` lists the files, comma separated when
   there are several; counts are totals), with the content hash and the rules version given.
 
@@ -56,6 +59,10 @@ from orchestration.ingest.stage import (
     quoted,
 )
 
+# A statutory return's rows also say which return and year they come from (orchestration/returns):
+# optional, carried through to raw when a staged table has them.
+RETURN_PROVENANCE = ("_source_return", "_source_year")
+
 AUDIT_DDL = """
 create schema if not exists raw;
 create schema if not exists audit;
@@ -78,6 +85,8 @@ alter table audit.rejected_rows add column if not exists record_id varchar;
 -- The version of the ingest rules that made the load (`load.py`: RULES_VERSION): a file is
 -- skipped as unchanged only if it was loaded by the same rules.
 alter table audit.ingest_log add column if not exists rules_version varchar;
+-- Where in the file the row is, beyond its number: an xlsx sheet, a return's XML path.
+alter table audit.rejected_rows add column if not exists source_ref varchar;
 """
 
 
@@ -166,6 +175,8 @@ class _Plan:
     extras: list[str]
     files: list[str]
     warnings: list[str]
+    # The return provenance columns (RETURN_PROVENANCE) some staged table has.
+    returned: list[str] = field(default_factory=list)
 
 
 def _union(con, extract: x.Extract, staged: Sequence[StagedTable]) -> _Plan:
@@ -179,7 +190,7 @@ def _union(con, extract: x.Extract, staged: Sequence[StagedTable]) -> _Plan:
                 raise ValueError(f"staged table {item.table} has no {name} column")
         for name in columns:
             if name.startswith("_") and name not in (*PROVENANCE, ROW_PROBLEM, CELL_PROBLEMS,
-                                                     OTHER_VALUES):  # fmt: skip
+                                                     OTHER_VALUES, *RETURN_PROVENANCE):  # fmt: skip
                 raise ValueError(f"staged table {item.table}: unknown loader column {name}")
         path = Path(item.source_file)
         for column in extract.columns:
@@ -192,6 +203,7 @@ def _union(con, extract: x.Extract, staged: Sequence[StagedTable]) -> _Plan:
         ]
         tables.append((item, columns))
     present = [c for c in extract.columns if any(c.name in cols for _, cols in tables)]
+    returned = [n for n in RETURN_PROVENANCE if any(n in cols for _, cols in tables)]
     data = [c.name for c in present] + extras
     selects = []
     for ordinal, (item, columns) in enumerate(tables):
@@ -201,6 +213,11 @@ def _union(con, extract: x.Extract, staged: Sequence[StagedTable]) -> _Plan:
             f"cast({SOURCE_ROW} as bigint) as {SOURCE_ROW}",
             f"cast({SOURCE_REF} as varchar) as {SOURCE_REF}",
         ]
+        items += [
+            f"cast({name} as varchar) as {name}" if name in columns
+            else f"cast(null as varchar) as {name}"
+            for name in returned
+        ]  # fmt: skip
         for name in data:
             items.append(
                 f"cast({quoted(name)} as varchar) as {quoted(name)}"
@@ -225,7 +242,7 @@ def _union(con, extract: x.Extract, staged: Sequence[StagedTable]) -> _Plan:
         selects.append(f"select {', '.join(items)} from {quoted(item.table)}")
     con.execute("create or replace temp view _csc_staged as " + " union all ".join(selects))
     files = [item.source_file for item in staged]
-    return _Plan(extract, present, extras, files, warnings)
+    return _Plan(extract, present, extras, files, warnings, returned)
 
 
 def _alias(position: int) -> str:
@@ -237,8 +254,8 @@ def _parse(con, plan: _Plan) -> None:
     typed value (`t<i>`) and whether its cell had no text (`u<i>`), extras' reasons and values,
     and the record id."""
     extract = plan.extract
-    prep = ["st._file", SOURCE_FILE, SOURCE_ROW, SOURCE_REF, ROW_PROBLEM, CELL_PROBLEMS,
-            OTHER_VALUES]  # fmt: skip
+    prep = ["st._file", SOURCE_FILE, SOURCE_ROW, SOURCE_REF, *plan.returned, ROW_PROBLEM,
+            CELL_PROBLEMS, OTHER_VALUES]  # fmt: skip
     joins, parts = [], []
     for i, column in enumerate(plan.present):
         alias, raw = _alias(i), f"st.{quoted(column.name)}"
@@ -264,7 +281,7 @@ def _parse(con, plan: _Plan) -> None:
             f"longer than the {{:,}} allowed', length({v}), {MAX_CELL_CHARS}) end"
         )
 
-    out = ["_file", SOURCE_FILE, SOURCE_ROW, SOURCE_REF, ROW_PROBLEM]
+    out = ["_file", SOURCE_FILE, SOURCE_ROW, SOURCE_REF, *plan.returned, ROW_PROBLEM]
     blanks = [f"({_alias(i)}_s is null or {_alias(i)}_s = '')" for i in range(len(plan.present))]
     blanks += [f"(x{j}_s is null or x{j}_s = '')" for j in range(len(plan.extras))]
     readable = [f"({unreadable(f'{_alias(i)}_v', c.name)}) is null"
@@ -360,7 +377,8 @@ def _candidates(con, plan: _Plan) -> None:
     con.execute(
         "create or replace temp table _csc_candidates as select row_number() over "
         f"(order by p._file, p.{SOURCE_ROW}) - 1 as _position, p._file, p.{SOURCE_FILE}, "
-        f"p.{SOURCE_ROW}, p.{SOURCE_REF}, p.record_id, {', '.join(columns)} "
+        f"p.{SOURCE_ROW}, p.{SOURCE_REF}, {''.join(f'p.{n}, ' for n in plan.returned)}"
+        f"p.record_id, {', '.join(columns)} "
         f"from _csc_parsed as p anti join _csc_duplicates as d on {on} "
         f"where not p._blank and p.{ROW_PROBLEM} is null and {' and '.join(fine or ['true'])} "
         "order by _position"
@@ -461,7 +479,8 @@ def _rejections(con, plan: _Plan) -> None:
     )
     parts = [
         # 1. The row cannot be lined up with its header.
-        f"select p._file, p.{SOURCE_FILE}, p.{SOURCE_ROW}, null as column_name, null as value, "
+        f"select p._file, p.{SOURCE_FILE}, p.{SOURCE_ROW}, p.{SOURCE_REF}, null as column_name, "
+        "null as value, "
         f"p.{ROW_PROBLEM} as reason, p.record_id, 0 as phase, 0 as ordinal "
         f"from _csc_parsed as p where p.{ROW_PROBLEM} is not null and not p._blank"
     ]
@@ -472,18 +491,19 @@ def _rejections(con, plan: _Plan) -> None:
     for i, column in enumerate(plan.present):  # 2. cells, in contract order
         name = rules.sql_string(column.name)
         parts.append(
-            f"select p._file, p.{SOURCE_FILE}, p.{SOURCE_ROW}, {name}, "
+            f"select p._file, p.{SOURCE_FILE}, p.{SOURCE_ROW}, p.{SOURCE_REF}, {name}, "
             f"case when p.u{i} then null else r.{quoted(column.name)} end, p.e{i}, p.record_id, "
             f"1, {i} {base} and p.e{i} is not null"
         )
     for j, extra in enumerate(plan.extras):  # ... then extra columns without honest text
         parts.append(
-            f"select p._file, p.{SOURCE_FILE}, p.{SOURCE_ROW}, {rules.sql_string(extra)}, null, "
+            f"select p._file, p.{SOURCE_FILE}, p.{SOURCE_ROW}, p.{SOURCE_REF}, "
+            f"{rules.sql_string(extra)}, null, "
             f"p.xe{j}, p.record_id, 1, {len(plan.present) + j} {base} and p.xe{j} is not null"
         )
     # 3. Duplicate keys, every copy.
     parts.append(
-        f"select p._file, p.{SOURCE_FILE}, p.{SOURCE_ROW}, "
+        f"select p._file, p.{SOURCE_FILE}, p.{SOURCE_ROW}, p.{SOURCE_REF}, "
         f"{rules.sql_string(', '.join(plan.extract.key))}, p.record_id, d.reason, p.record_id, "
         f"2, 0 from _csc_parsed as p join _csc_duplicates as d on {on} "
         f"where not p._blank and p.{ROW_PROBLEM} is null and {_prefixed(complete)}"
@@ -493,7 +513,7 @@ def _rejections(con, plan: _Plan) -> None:
         f"when {rules.sql_string(c.name)} then r.{quoted(c.name)}" for c in plan.present
     )
     parts.append(
-        f"select c._file, c.{SOURCE_FILE}, c.{SOURCE_ROW}, f.column_name, "
+        f"select c._file, c.{SOURCE_FILE}, c.{SOURCE_ROW}, c.{SOURCE_REF}, f.column_name, "
         f"case f.column_name {value_of or 'when null then null'} end, f.reason, c.record_id, 3, "
         "0 from _csc_check_failures as f join _csc_candidates as c on c._position = f._position "
         f"join _csc_rejected_raw as r on r._file = c._file and r.{SOURCE_ROW} = c.{SOURCE_ROW}"
@@ -543,7 +563,8 @@ def check_staged(
     con.execute(
         f"create or replace temp view _csc_clean as select {SOURCE_ROW}, "
         + ", ".join([quoted(c) for c in extract.column_names] + extras)
-        + f", {SOURCE_FILE}, {SOURCE_REF} from _csc_candidates as c "
+        + f", {SOURCE_FILE}, {SOURCE_REF}{''.join(', ' + n for n in plan.returned)} "
+        "from _csc_candidates as c "
         "anti join _csc_check_failures as f on c._position = f._position order by c._position"
     )
     read, blank = con.execute(
@@ -602,26 +623,29 @@ def load_staged(
         )
         result = checked.result
         result.content_sha256 = content_sha256
-        _write(con, extract, result, loaded_at, rules_version)
+        _write(con, extract, result, loaded_at, rules_version, checked.plan.returned)
     finally:
         discard_checked(con)
     return result
 
 
-def _write(con, extract: x.Extract, result: LoadResult, loaded_at, rules_version) -> None:
+def _write(con, extract: x.Extract, result: LoadResult, loaded_at, rules_version,
+           checked_returned=()) -> None:  # fmt: skip
     con.execute("begin transaction")
     try:
         con.execute(
             f"create or replace table raw.{extract.name} as select * exclude ({SOURCE_FILE}, "
-            f"{SOURCE_REF}), {SOURCE_FILE}, cast(? as timestamp) as _loaded_at, {SOURCE_REF} "
-            "from _csc_clean",
+            f"{SOURCE_REF}{''.join(', ' + n for n in checked_returned)}), {SOURCE_FILE}, "
+            f"cast(? as timestamp) as _loaded_at, {SOURCE_REF}"
+            f"{''.join(', ' + n for n in checked_returned)} from _csc_clean",
             [loaded_at],
         )
         con.execute("delete from audit.rejected_rows where extract = ?", [extract.name])
         con.execute(
             "insert into audit.rejected_rows (extract, source_file, source_row, column_name, "
-            f"value, reason, loaded_at, record_id) select ?, {SOURCE_FILE}, {SOURCE_ROW}, "
-            "column_name, value, reason, cast(? as timestamp), record_id from _csc_rejections "
+            f"value, reason, loaded_at, record_id, source_ref) select ?, {SOURCE_FILE}, "
+            f"{SOURCE_ROW}, column_name, value, reason, cast(? as timestamp), record_id, "
+            f"{SOURCE_REF} from _csc_rejections "
             f"order by _file, {SOURCE_ROW}, phase, ordinal",
             [extract.name, loaded_at],
         )

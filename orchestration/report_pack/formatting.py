@@ -117,7 +117,7 @@ STATUS_COLOURS = {
 }
 
 
-NOT_AVAILABLE = "Not available from the loaded extracts"
+NOT_AVAILABLE = "Not available from the loaded sources"
 
 
 def status_text(status: str | None, outlier, availability: str | None = None) -> str:

@@ -2,8 +2,9 @@
     is covered from the latest covered_from of its dated sources to the earliest covered_to
     (int_source_coverage); a source with no rows, or one that covers no complete month, leaves
     the KPI uncovered, with the reason. Reference sources (people, workers) must hold rows but
-    cover no months of their own. The look-back and the windows are applied in
-    int_kpi_windows. -#}
+    cover no months of their own. A KPI whose extracts came from statutory returns that do not
+    support it (int_kpi_source_support) is not covered, with that reason. The look-back and the
+    windows are applied in int_kpi_windows. -#}
 with
 
 catalogue as (
@@ -15,6 +16,12 @@ catalogue as (
 sources as (
 
     select * from {{ ref('int_source_coverage') }}
+
+),
+
+source_support as (
+
+    select * from {{ ref('int_kpi_source_support') }}
 
 ),
 
@@ -63,23 +70,33 @@ combined as (
 final as (
 
     select
-        kpi_id,
-        source_extracts,
-        lookback_months,
+        combined.kpi_id,
+        combined.source_extracts,
+        combined.lookback_months,
+        source_support.support as source_support,
+        source_support.supported_by,
+        source_support.support_note,
         case
-            when are_sources_covered and latest_covered_from <= earliest_covered_to
-                then latest_covered_from
+            when combined.are_sources_covered
+                and combined.latest_covered_from <= combined.earliest_covered_to
+                and source_support.reason_not_supported is null
+                then combined.latest_covered_from
         end as covered_from,
         case
-            when are_sources_covered and latest_covered_from <= earliest_covered_to
-                then earliest_covered_to
+            when combined.are_sources_covered
+                and combined.latest_covered_from <= combined.earliest_covered_to
+                and source_support.reason_not_supported is null
+                then combined.earliest_covered_to
         end as covered_to,
         case
-            when not are_sources_covered then source_reasons
-            when latest_covered_from > earliest_covered_to
+            when source_support.reason_not_supported is not null
+                then source_support.reason_not_supported
+            when not combined.are_sources_covered then combined.source_reasons
+            when combined.latest_covered_from > combined.earliest_covered_to
                 then 'its source extracts cover no month in common'
         end as reason_not_covered
     from combined
+    left join source_support on combined.kpi_id = source_support.kpi_id
 
 )
 
