@@ -327,9 +327,12 @@ def test_every_asset_check_of_the_build_ran_and_passed(hand_fixture_build):
     assert set(evaluated) == set(defined)
     failed = sorted(e.asset_check_key.to_user_string() for e in evaluations if not e.passed)
     assert failed == []
-    # The set above is not empty by accident: one rows_accounted_for per extract ...
+    # The set above is not empty by accident: one rows_accounted_for per extract, and one for
+    # audit.source_files (per file: loaded + rejected + blank + not loaded = read) ...
     ingest = {k.asset_key for k in evaluated if k.name == "rows_accounted_for"}
-    assert ingest == {dg.AssetKey(["raw", e.name]) for e in EXTRACTS}
+    assert ingest == {dg.AssetKey(["raw", e.name]) for e in EXTRACTS} | {
+        dg.AssetKey(["audit", "source_files"])
+    }
     # ... and one check per dbt data test of the project.
     manifest = json.loads(dbt_project.manifest_path.read_text())
     tests = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "test"}
