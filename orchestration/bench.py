@@ -86,7 +86,7 @@ def _peak_mb() -> int:
 
 def _generate(scale: float) -> dict:
     """Child process: write the extracts of this scale (if not there), with time and memory."""
-    from orchestration.demo_data.generator import generate
+    from demo_data.generator import generate
 
     source = source_dir(scale)
     started = time.perf_counter()

@@ -16,7 +16,7 @@ def _ensure_demo_extracts(settings: Settings) -> None:
     """Generate the demo extracts when there are none, or when CSC_DATA_AS_AT asks for another
     date than the one they stand on: the demo of late recording and revisions is a run as at one
     month end, then a run as at the next (README, "Revisions on the demo")."""
-    from orchestration.demo_data.generator import AS_AT_FILE, ArgumentError, generate
+    from demo_data.generator import AS_AT_FILE, ArgumentError, generate
 
     marker = settings.source_dir / AS_AT_FILE
     current = marker.read_text("utf-8").strip() if marker.exists() else None

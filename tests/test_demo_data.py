@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.demo_data import generate
-from orchestration.demo_data.calendar import Window, add_months
-from orchestration.demo_data.cli import main
-from orchestration.demo_data.faults import FAULT_TYPES
+from demo_data import generate
+from demo_data.calendar import Window, add_months
+from demo_data.cli import main
+from demo_data.faults import FAULT_TYPES
 from orchestration.extracts import EXTRACTS, EXTRACTS_BY_NAME
 
 SMALL = {"seed": 7, "months": 24, "end": "2018-12", "scale": 0.05, "progress": False}
@@ -531,7 +531,7 @@ def test_window_and_month_arithmetic():
 
 
 def test_cases_are_with_the_teams_of_the_childs_locality(data):
-    from orchestration.demo_data.teams import CASE_TEAMS, LOCALITIES
+    from demo_data.teams import CASE_TEAMS, LOCALITIES
 
     referrals = data["ssd_cin_episodes"]
     assert set(referrals["cine_referral_team"]) == {"MASH", "Emergency Duty Team"}

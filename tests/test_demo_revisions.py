@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
-from orchestration.demo_data import generate
-from orchestration.demo_data.late_recording import LAG_BUCKETS
+from demo_data import generate
+from demo_data.late_recording import LAG_BUCKETS
 from tests.conftest import failures, query, run_build
 
 DEMO = {"scale": 0.05, "months": 24, "progress": False}

@@ -40,7 +40,7 @@ print(con.execute(query).fetchone()[0], flush=True)
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
-    from orchestration.demo_data import generate
+    from demo_data import generate
 
     root = tmp_path_factory.mktemp("faults")
     generate(root / "extracts", scale=0.02, months=24, progress=False)

@@ -1,4 +1,4 @@
-"""Late recording in the demo generator (orchestration/demo_data/late_recording.py) and the
+"""Late recording in the demo generator (demo_data/late_recording.py) and the
 extracts as they stood on a date (`--as-at`): first on a handful of records with lags set by
 hand, then on a small generated run (what an earlier extract omits, and that it keeps the rest)."""
 
@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.demo_data import late_recording
-from orchestration.demo_data.cli import main
-from orchestration.demo_data.generator import PERSON_COLUMNS, build_frames
+from demo_data import late_recording
+from demo_data.cli import main
+from demo_data.generator import PERSON_COLUMNS, build_frames
 from orchestration.extracts import EXTRACTS, EXTRACTS_BY_NAME
 
 NOV_30 = np.datetime64("2018-11-30")

@@ -106,8 +106,8 @@ def _env(work: Path, source: Path, **extra: str):
 def pack(tmp_path_factory) -> SimpleNamespace:
     import dagster as dg
 
+    from demo_data import generate
     from orchestration.assets.report_pack import KPI_PACK_KEY, report_pack_summary
-    from orchestration.demo_data import generate
     from orchestration.prepare import prepare_dbt_manifest
 
     work = tmp_path_factory.mktemp("report_pack")

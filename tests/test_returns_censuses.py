@@ -18,10 +18,12 @@ def test_cin_census_sample_every_record_accounted_for():
     result = read_cin_census(CIN)
     (account,) = result.files
     root = ET.parse(CIN).getroot()
-    # Records: Child, CINdetails, Assessments, CINPlanDates, Section47, ChildProtectionPlans,
-    # and each CPPreviewDate; counted with ElementTree.
+    # Records: Child, each Disability, CINdetails, Assessments, CINPlanDates, Section47,
+    # ChildProtectionPlans, and each CPPreviewDate; counted with ElementTree. The sample's one
+    # child has two Disability elements (HAND, HEAR): 7 records without them, 9 with.
     tags = (
         "Child",
+        "Disability",
         "CINdetails",
         "Assessments",
         "CINPlanDates",
@@ -30,7 +32,7 @@ def test_cin_census_sample_every_record_accounted_for():
         "CPPreviewDate",
     )
     expected = sum(len(root.findall(f".//{t}")) for t in tags)
-    assert account.read == expected == 7
+    assert account.read == expected == 9
     assert account.balanced and account.rejected == 0
     # CIN plans and CP plan reviews have no contract extract: read, not loaded, said why.
     assert account.not_loaded == 2
@@ -46,6 +48,10 @@ def test_cin_census_sample_values():
         "M",
         "1966-03-24",
     )
+    # The child's two Disability elements, HAND and HEAR, each a row of ssd_disability.
+    assert sorted(
+        (r["disa_person_id"], r["disa_disability_code"]) for r in tables["ssd_disability"]
+    ) == [("DfEX0000001", "HAND"), ("DfEX0000001", "HEAR")]
     (episode,) = tables["ssd_cin_episodes"]
     assert episode["cine_referral_id"] == "DfEX0000001:ref:1970-10-06"
     # ReferralNFA "false" (DfE's example writes true/false) is N.
@@ -164,3 +170,27 @@ def test_csww_roles_and_assumed_years(tmp_path):
     ]
     # No published 2023-24 schema was in the sources: the file says its year was assumed.
     assert any("assumed" in w for w in account.warnings)
+
+
+def test_cin_census_disabilities_each_a_row_and_a_bad_code_rejected(tmp_path):
+    # One child with two Disability elements: AUT is a census code, XYZ is not. AUT becomes a
+    # row of ssd_disability; XYZ is rejected naming its element's path, its field and its value;
+    # the child's other records still load (a bad disability is not a bad child).
+    message = _cin_message(2019, "2019-03-31", "<GenderCurrent>1</GenderCurrent>").replace(
+        "<Ethnicity>WBRI</Ethnicity>",
+        "<Ethnicity>WBRI</Ethnicity><Disabilities><Disability>AUT</Disability>"
+        "<Disability>XYZ</Disability></Disabilities>",
+    )
+    path = tmp_path / "cin.xml"
+    path.write_text(message)
+    result = read_cin_census(path)
+    assert [r["disa_disability_code"] for r in result.tables["ssd_disability"]] == ["AUT"]
+    (rejection,) = result.rejections
+    assert rejection.field == "Disability" and rejection.value == "XYZ"
+    assert rejection.source.ref == (
+        "/Message/Children[1]/Child[1]/ChildCharacteristics[1]/Disabilities[1]/Disability[2]"
+    )
+    (account,) = result.files
+    # Child, 2 Disability, CINdetails, Section47, ChildProtectionPlans: 6 read, 1 rejected.
+    assert account.read == 6 and account.rejected == 1 and account.balanced
+    assert len(result.tables["ssd_cp_plans"]) == 1

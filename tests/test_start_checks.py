@@ -44,7 +44,7 @@ def workspace(tmp_path, monkeypatch):
     def no_demo(*args, **kwargs):
         raise AssertionError("the demo data must not be generated")
 
-    monkeypatch.setattr("orchestration.demo_data.generator.generate", no_demo)
+    monkeypatch.setattr("demo_data.generator.generate", no_demo)
     umask = os.umask(0o022)
     os.umask(umask)
     yield tmp_path

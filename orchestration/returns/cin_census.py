@@ -1,6 +1,7 @@
 """The children in need census XML (a Message with Children) into the contract's extracts: the
-child (ssd_person), each CIN episode (ssd_cin_episodes: the referral that opened it), its
-assessments, section 47 enquiries, initial child protection conferences and CP plans.
+child (ssd_person) and its disabilities (ssd_disability), each CIN episode (ssd_cin_episodes:
+the referral that opened it), its assessments, section 47 enquiries, initial child protection
+conferences and CP plans.
 
 The census ids only the child (LAchildID); the other ids are the child and the record's date
 (ids.py), the same as Annex A's for the same record. An ICPC is the Section47 block's
@@ -118,6 +119,13 @@ def _map(records, result: MappedReturn) -> None:
             )
             continue
         child = record.ancestor("child").values["ChildIdentifiers/LAchildID"]
+        if record.kind == "disability":
+            add(
+                "ssd_disability",
+                {"disa_person_id": child, "disa_disability_code": v["Disability"]},
+                record,
+            )
+            continue
         episode = record if record.kind == "cin_details" else record.ancestor("cin_details")
         referral_date = episode.values["CINreferralDate"]
         referral_id = ids.referral(child, referral_date)

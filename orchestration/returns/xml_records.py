@@ -67,6 +67,8 @@ def header_text(root, path: str) -> str | None:
 
 def _text(element, path: str) -> str | None:
     found = element.find(path)
+    if found is None and path == element.tag:  # a field named as its record's own element
+        found = element
     if found is None or found.text is None:
         return None
     return found.text.strip() or None

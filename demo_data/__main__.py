@@ -1,0 +1,7 @@
+"""`python -m demo_data`: the same as `csc-demo-data`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,7 +1,0 @@
-"""`python -m orchestration.demo_data`: the same as `csc-demo-data`."""
-
-import sys
-
-from .cli import main
-
-sys.exit(main())
