@@ -4,13 +4,24 @@
 
 {#- Each record in every window it counts in: event records (event_on) in every window whose
     dates hold it, period records in the window they name. `columns`: record columns to carry
-    besides the numerator and denominator. -#}
+    besides the numerator and denominator. The records are summed per KPI, date (or period) and
+    columns before they meet the windows: a window's figure is a sum, and a day then joins each
+    window that holds it once, however many records it has (a rolling 12 months' window holds a
+    day for twelve month ends; before this the join was the records times their windows). The
+    numerators and denominators are decimals, so the sums are exact in any order. -#}
 {% macro kpi_records_in_windows(windows, records, columns=[]) -%}
     select windows.kpi_id, windows.period_end, windows.period_type,
         {%- for column in columns %} records.{{ column }},{% endfor %}
         records.numerator, records.denominator
     from {{ windows }} as windows
-    inner join {{ records }} as records
+    inner join (
+        select kpi_id, event_on,
+            {%- for column in columns %} {{ column }},{% endfor %}
+            sum(numerator) as numerator, sum(denominator) as denominator
+        from {{ records }}
+        where event_on is not null
+        group by all
+    ) as records
         on windows.kpi_id = records.kpi_id
         and records.event_on between windows.window_start and windows.window_end
     union all
@@ -18,7 +29,14 @@
         {%- for column in columns %} records.{{ column }},{% endfor %}
         records.numerator, records.denominator
     from {{ windows }} as windows
-    inner join {{ records }} as records
+    inner join (
+        select kpi_id, period_end, period_type,
+            {%- for column in columns %} {{ column }},{% endfor %}
+            sum(numerator) as numerator, sum(denominator) as denominator
+        from {{ records }}
+        where period_end is not null
+        group by all
+    ) as records
         on windows.kpi_id = records.kpi_id
         and windows.period_end = records.period_end
         and windows.period_type = records.period_type

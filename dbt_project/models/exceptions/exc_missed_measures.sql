@@ -19,9 +19,9 @@ records as (
 
 teams as (
 
-    select kpi_id, record_id, event_on, period_end, period_type, member as team
+    select kpi_id, record_id, event_on, period_end, period_type, team
     from {{ ref('int_kpi_record_members') }}
-    where dimension = 'team'
+    where team is not null
 
 ),
 

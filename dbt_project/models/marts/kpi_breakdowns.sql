@@ -5,6 +5,8 @@
     int_kpi_record_members) and the figure is computed as kpi_values computes the total
     (macros/kpi_aggregation.sql), so a dimension's numerators and denominators add up to the
     KPI's. A member with no records in the window has no row (its figure is 0 or none).
+    Each dimension's members are the records summed per KPI, day (or period) and member of
+    that dimension (int_kpi_record_members has a column per dimension).
     Rates: there is no population by team, sex, ethnicity or disability, so those rows carry
     the count (numerator) with no denominator and no value; by age band the denominator is
     the band's population (int_population__by_age_band_month), null for "unborn" and
@@ -37,9 +39,31 @@ band_populations as (
 
 ),
 
+-- Each dimension's members from the records, summed per KPI, day (or period) and member: a
+-- record's member is null only in a dimension its KPI does not have.
+members as (
+
+    {% for dimension in ['team', 'age_band', 'sex', 'ethnicity_group', 'disability'] %}
+    select
+        kpi_id,
+        event_on,
+        period_end,
+        period_type,
+        '{{ dimension }}' as dimension,
+        {{ dimension }} as member,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator
+    from records
+    where {{ dimension }} is not null
+    group by kpi_id, event_on, period_end, period_type, {{ dimension }}
+    {{ 'union all' if not loop.last }}
+    {% endfor %}
+
+),
+
 in_windows as (
 
-    {{ kpi_records_in_windows('windows', 'records', ['dimension', 'member']) }}
+    {{ kpi_records_in_windows('windows', 'members', ['dimension', 'member']) }}
 
 ),
 
