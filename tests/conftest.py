@@ -84,6 +84,18 @@ BUILD_FIXTURES = frozenset(
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def dbt_manifest() -> None:
+    """dbt's manifest, parsed once before any test. The Dagster definitions read it when they
+    are imported (orchestration/assets/dbt.py), and a fresh clone has none until `dbt parse` has
+    run. Most tests that import them parse first, but not all: on a fresh clone with
+    pytest-randomly's seed 874078664, test_report_pack.py's `pack` fixture imported the pack
+    asset before it parsed, and its twelve tests errored (DagsterDbtManifestNotFoundError)."""
+    from orchestration.prepare import prepare_dbt_manifest
+
+    prepare_dbt_manifest()
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if BUILD_FIXTURES.intersection(item.fixturenames):
